@@ -1,0 +1,39 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_DIR.parent / "shared"
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED_DIR.is_dir():
+        pytest.skip("../shared (seeds and gold data) is not next to this checkout")
+    return SHARED_DIR
+
+
+@pytest.fixture
+def gold_projects(shared_dir) -> dict[str, dict]:
+    return {p["key"]: p for p in json.loads((shared_dir / "gold" / "agenda-2023-2027.json").read_text())}
+
+
+@pytest.fixture
+def organisations(db):
+    call_command("load_organisations", stdout=io.StringIO())
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def kennismakelaar(db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        "kennismakelaar", "km@example.org", "geheim-wachtwoord-1"
+    )
