@@ -1,0 +1,114 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kennisstad.lib.text import normalise_written_form
+
+
+class Organisation(models.Model):
+    """An organisation in the alliance, or a unit of one (faculty, lab, lectoraat)."""
+
+    class Kind(models.TextChoices):
+        GEMEENTE = "gemeente", _("gemeente")
+        OVERHEID = "overheid", _("overheid")
+        UNIVERSITEIT = "universiteit", _("universiteit")
+        HOGESCHOOL = "hogeschool", _("hogeschool")
+        MBO = "mbo", _("mbo-instelling")
+        UMC = "umc", _("umc")
+        MUSEUM = "museum", _("museum")
+        ONDERZOEKSINSTITUUT = "onderzoeksinstituut", _("onderzoeksinstituut")
+        BEDRIJF = "bedrijf", _("bedrijf")
+        STICHTING = "stichting", _("stichting")
+        NETWERK = "netwerk", _("netwerk")
+        SCHOOL = "school", _("school")
+        OVERIG = "overig", _("overig")
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices, default=Kind.OVERIG)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("onderdeel van"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("Voor faculteiten, labs en lectoraten: de organisatie waar dit onderdeel bij hoort."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("beschrijving"), blank=True)
+    uncertain = models.BooleanField(
+        _("naam onzeker"),
+        default=False,
+        help_text=_("De uitgeschreven naam is een beste schatting van een afkorting; graag controleren."),
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = [Lower("name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:organisations_organisation_change", args=[self.pk])
+
+    @property
+    def is_unit(self) -> bool:
+        return self.parent_id is not None
+
+    def root(self) -> "Organisation":
+        """The top-level organisation a unit counts for (itself when it is not a unit)."""
+        organisation, seen = self, {self.pk}
+        while organisation.parent_id is not None and organisation.parent_id not in seen:
+            seen.add(organisation.parent_id)
+            organisation = organisation.parent
+        return organisation
+
+
+class Alias(models.Model):
+    """A written form (``GL``, ``UL/FSW``, ``mboR``) that stands for an organisation or unit."""
+
+    text = models.CharField(_("schrijfwijze"), max_length=200)
+    normalised = models.CharField(max_length=200, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliassen")
+        ordering = [Lower("text")]
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.organisation}"
+
+    def clean(self) -> None:
+        self.normalised = normalise_written_form(self.text)
+
+
+class NonOrganisationTerm(models.Model):
+    """Words in a T:/P: cell that are known not to be an organisation ("MKB", "e.a.").
+
+    They stay on projects as unresolved mentions, but the importer no longer
+    reports them as unknown abbreviations.
+    """
+
+    text = models.CharField(_("term"), max_length=200)
+    normalised = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("geen-organisatie-term")
+        verbose_name_plural = _("geen-organisatie-termen")
+        ordering = [Lower("text")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        self.normalised = normalise_written_form(self.text)
