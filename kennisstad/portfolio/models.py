@@ -1,0 +1,196 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from kennisstad.organisations.models import Organisation
+
+
+class Agenda(models.Model):
+    """A multi-year agenda of the alliance, e.g. "Agenda 2023-2027"."""
+
+    title = models.CharField(_("titel"), max_length=200)
+    period = models.CharField(
+        _("periode"), max_length=20, unique=True, help_text=_("Bijvoorbeeld 2023-2027.")
+    )
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    introduction = models.TextField(_("inleiding"), blank=True)
+    source_document = models.CharField(_("brondocument"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("geïmporteerd op"), null=True, blank=True)
+    is_current = models.BooleanField(_("huidige agenda"), default=False)
+
+    class Meta:
+        verbose_name = _("agenda")
+        verbose_name_plural = _("agenda's")
+        ordering = ["-period"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    """A theme or track of an agenda ("1. Gezondheid & Welzijn")."""
+
+    agenda = models.ForeignKey(
+        Agenda, verbose_name=_("agenda"), on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.CharField(_("nummer"), max_length=10)
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200)
+    ambition = models.TextField(_("ambitie"), blank=True)
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("thema's")
+        ordering = ["agenda", "position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda", "number"], name="section_unique_number"),
+            models.UniqueConstraint(fields=["agenda", "slug"], name="section_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class Group(models.Model):
+    """A named group of projects within a section (Vlaggenschepen, Kennisinfrastructuur)."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("thema"), on_delete=models.CASCADE, related_name="groups"
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("groep")
+        verbose_name_plural = _("groepen")
+        ordering = ["section", "position"]
+        constraints = [models.UniqueConstraint(fields=["section", "title"], name="group_unique_title")]
+
+    def __str__(self) -> str:
+        return f"{self.section.title} – {self.title}"
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        IDEE = "idee", _("idee")
+        VERKENNING = "verkenning", _("verkenning")
+        LOPEND = "lopend", _("lopend")
+        AFGEROND = "afgerond", _("afgerond")
+        GESTOPT = "gestopt", _("gestopt")
+
+    agenda = models.ForeignKey(
+        Agenda, verbose_name=_("agenda"), on_delete=models.CASCADE, related_name="projects"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("thema"), on_delete=models.PROTECT, related_name="projects"
+    )
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("groep"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Zoals in de agenda geschreven, bijv. 1a."))
+    # Unique per agenda even where codes restart inside groups ("4V1" for code 1 in
+    # Vlaggenschepen); it is what importers match on and what URLs use.
+    key = models.CharField(_("sleutel"), max_length=30, editable=False)
+    slug = models.SlugField(_("slug"), max_length=200)
+    title = models.CharField(_("titel"), max_length=300)
+    description = models.TextField(_("beschrijving doel"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOPEND)
+    status_note = models.CharField(_("opmerking bij status"), max_length=200, blank=True)
+    contact = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    leads_raw = models.TextField(_("trekkers zoals geschreven"), blank=True)
+    partners_raw = models.TextField(_("partners zoals geschreven"), blank=True)
+    source_documents = models.JSONField(_("brondocumenten"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projecten")
+        ordering = ["agenda", "section__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["agenda", "key"], name="project_unique_key"),
+            models.UniqueConstraint(fields=["agenda", "slug"], name="project_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.title}"
+
+
+class ProjectLink(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="links"
+    )
+    url = models.URLField(_("adres"), max_length=500)
+    label = models.CharField(_("omschrijving"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("externe link")
+        verbose_name_plural = _("externe links")
+        constraints = [models.UniqueConstraint(fields=["project", "url"], name="projectlink_unique_url")]
+
+    def __str__(self) -> str:
+        return self.label or self.url
+
+
+class Role(models.TextChoices):
+    TREKKER = "trekker", _("trekker")
+    PARTNER = "partner", _("partner")
+
+
+class Participation(models.Model):
+    """An organisation (or unit) taking part in a project as trekker or partner."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="participations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="participations"
+    )
+    role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
+    raw_text = models.CharField(_("zoals geschreven"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("deelname")
+        verbose_name_plural = _("deelnames")
+        ordering = ["project", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"], name="participation_unique_org_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()}) in {self.project.key}"
+
+
+class UnresolvedMention(models.Model):
+    """Words in a T:/P: cell that are no (known) organisation: "e.a.", "inwoners", an unknown abbreviation.
+
+    Kept on the project so nothing the document says is dropped; the
+    kennismakelaar can map a text to an organisation, which turns every mention
+    with that text into a participation.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="unresolved_mentions"
+    )
+    role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
+    text = models.CharField(_("tekst"), max_length=300)
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("onopgeloste vermelding")
+        verbose_name_plural = _("onopgeloste vermeldingen")
+        ordering = [Lower("text"), "project"]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.project.key})"
