@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
+
+
+class Command(BaseCommand):
+    help = (
+        "Laad de demodata van Leiden Kennisstad: organisaties, de Agenda 2023-2027 (tabeltekst en PDF-tekst "
+        "samengevoegd) en de ambities van de thema's. Kan vaker draaien; er ontstaan geen dubbelingen."
+    )
+
+    def handle(self, *args, **options):
+        call_command("load_organisations", stdout=self.stdout)
+        for document in ("agenda-2023-2027.table.txt", "agenda-2023-2027.pdf.txt"):
+            call_command(
+                "import_agenda", str(DEMO_DIR / document), "--agenda", "2023-2027", stdout=self.stdout
+            )
+        call_command(
+            "import_themes",
+            str(DEMO_DIR / "website-projecten.txt"),
+            "--agenda",
+            "2023-2027",
+            stdout=self.stdout,
+        )

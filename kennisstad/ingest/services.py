@@ -1,0 +1,440 @@
+"""Importing an agenda document into the portfolio.
+
+One call, one transaction: either every project of the document is merged in,
+or (on any error, or with ``dry_run``) nothing changes. Projects are matched on
+agenda + key (section, group and code), so importing two renderings of the same
+agenda merges them, and the report says what each import changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from kennisstad.lib.text import normalise_written_form
+from kennisstad.organisations.models import Organisation
+from kennisstad.organisations.selectors import alias_index, non_organisation_terms
+from kennisstad.portfolio.models import (
+    Agenda,
+    Group,
+    Participation,
+    Project,
+    Role,
+    Section,
+    UnresolvedMention,
+)
+
+from .cells import AliasIndex, CellResolution, Mention, looks_like_organisation_name, resolve_cells
+from .common import AgendaFormatError, ParsedAgenda, RawProject
+from .formats.website_page import WebsitePage
+from .models import ImportRun
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class ProjectChange:
+    key: str
+    title: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    agenda: str
+    source_name: str
+    style: str
+    dry_run: bool
+    created: list[ProjectChange] = field(default_factory=list)
+    updated: list[ProjectChange] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    not_in_document: list[str] = field(default_factory=list)
+    sections_created: list[str] = field(default_factory=list)
+    unknown_names: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    import_run_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def project_slug(key: str, title: str) -> str:
+    return slugify(f"{key} {title}")[:190] or slugify(key) or "project"
+
+
+def _unique_project_slug(agenda: Agenda, key: str, title: str) -> str:
+    base = project_slug(key, title)
+    slug, counter = base, 2
+    while Project.objects.filter(agenda=agenda, slug=slug).exists():
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def agenda_for_period(period: str, *, title: str | None = None) -> tuple[Agenda, bool]:
+    agenda = Agenda.objects.filter(period=period).first()
+    if agenda:
+        return agenda, False
+    agenda = Agenda(title=title or f"Agenda {period}", period=period, slug=slugify(f"agenda-{period}"))
+    agenda.is_current = not Agenda.objects.filter(is_current=True).exists()
+    agenda.full_clean()
+    agenda.save()
+    return agenda, True
+
+
+def _check_unique_keys(parsed: ParsedAgenda) -> None:
+    seen: dict[str, RawProject] = {}
+    for raw in parsed.projects:
+        if raw.key in seen:
+            first = seen[raw.key]
+            raise AgendaFormatError(
+                f"project {raw.key} komt twee keer voor (ook op regel {first.line}); "
+                "elk project moet een eigen code hebben binnen zijn thema en groep",
+                line=raw.line,
+            )
+        seen[raw.key] = raw
+
+
+def _mention_names(resolution: CellResolution) -> dict[str, list[Mention]]:
+    return {Role.TREKKER: resolution.lead_mentions, Role.PARTNER: resolution.partner_mentions}
+
+
+def _describe_participations(items: list[tuple[str, str]]) -> str:
+    return ", ".join(f"{name} ({role})" for name, role in items)
+
+
+class _ProjectWriter:
+    """Writes one parsed project, remembering what changed for the report."""
+
+    def __init__(
+        self, agenda: Agenda, index: AliasIndex, known_non_organisations: set[str], report: ImportReport
+    ):
+        self.agenda = agenda
+        self.index = index
+        self.known_non_organisations = known_non_organisations
+        self.report = report
+        self.sections: dict[str, Section] = {s.number: s for s in agenda.sections.all()}
+        self.groups: dict[tuple[int, str], Group] = {
+            (g.section_id, g.title.casefold()): g for g in Group.objects.filter(section__agenda=agenda)
+        }
+        self.organisations = {o.name: o for o in Organisation.objects.all()}
+
+    def section(self, raw: RawProject) -> Section:
+        section = self.sections.get(raw.section_number)
+        if section is None:
+            slug = slugify(raw.section_title)[:190] or slugify(f"thema-{raw.section_number}")
+            if Section.objects.filter(agenda=self.agenda, slug=slug).exists():
+                slug = f"{slug}-{raw.section_number}"
+            section = Section(
+                agenda=self.agenda,
+                number=raw.section_number,
+                title=raw.section_title,
+                slug=slug,
+                position=len(self.sections),
+            )
+            section.full_clean()
+            section.save()
+            self.sections[raw.section_number] = section
+            self.report.sections_created.append(f"{section.number}. {section.title}")
+        return section
+
+    def group(self, section: Section, raw: RawProject) -> Group | None:
+        if not raw.group:
+            return None
+        group = self.groups.get((section.pk, raw.group.casefold()))
+        if group is None:
+            group = Group(section=section, title=raw.group, position=section.groups.count())
+            group.full_clean()
+            group.save()
+            self.groups[(section.pk, raw.group.casefold())] = group
+        return group
+
+    def write(self, raw: RawProject, position: int, source_name: str) -> None:
+        section = self.section(raw)
+        group = self.group(section, raw)
+        key = raw.key
+        project = Project.objects.filter(agenda=self.agenda, key=key).first()
+        is_new = project is None
+        if is_new:
+            project = Project(
+                agenda=self.agenda,
+                key=key,
+                slug=_unique_project_slug(self.agenda, key, raw.title),
+                status=raw.status,
+            )
+        change = ProjectChange(key=key, title=raw.title)
+        values = {
+            "section": section,
+            "group": group,
+            "code": raw.code,
+            "title": raw.title,
+            "description": raw.description,
+            "status_note": raw.status_note or "",
+            "contact": raw.contact or "",
+            "leads_raw": raw.leads_raw or "",
+            "partners_raw": raw.partners_raw or "",
+            "position": position,
+        }
+        # A document states a status only through a remark; without one, keep what
+        # the kennismakelaar set rather than resetting it to the default.
+        if raw.status_note:
+            values["status"] = raw.status
+        for name, value in values.items():
+            # Foreign keys compare by id: a new project has no section to read yet.
+            if name in ("section", "group"):
+                old_id, new_id = getattr(project, f"{name}_id"), value.pk if value else None
+                changed = old_id != new_id
+                old = getattr(project, name) if old_id else None
+            else:
+                old = getattr(project, name)
+                changed = old != value
+            if changed:
+                if not is_new and name != "position":
+                    change.changes.append(FieldChange(name, str(old or ""), str(value or "")))
+                setattr(project, name, value)
+        if source_name not in project.source_documents:
+            project.source_documents = [*project.source_documents, source_name]
+        try:
+            project.full_clean()
+        except ValidationError as error:
+            raise AgendaFormatError(f"project {key}: {_validation_message(error)}", line=raw.line) from error
+        project.save()
+        self._write_links(project, raw)
+
+        resolution = resolve_cells(raw.leads_raw, raw.partners_raw, self.index)
+        participation_change = self._write_participations(project, resolution, is_new)
+        if participation_change:
+            change.changes.append(participation_change)
+        mention_change = self._write_unresolved(project, resolution, is_new)
+        if mention_change:
+            change.changes.append(mention_change)
+
+        if is_new:
+            self.report.created.append(change)
+        elif change.changes:
+            self.report.updated.append(change)
+        else:
+            self.report.unchanged.append(key)
+
+    def _write_links(self, project: Project, raw: RawProject) -> None:
+        for url in raw.links:
+            project.links.get_or_create(url=url[:500])
+
+    def _write_participations(
+        self, project: Project, resolution: CellResolution, is_new: bool
+    ) -> FieldChange | None:
+        wanted: dict[tuple[str, str], str] = {}
+        for role, mentions in _mention_names(resolution).items():
+            for mention in mentions:
+                if mention.ref is not None:
+                    wanted.setdefault((mention.ref.name, role), mention.text)
+        existing = {
+            (p.organisation.name, p.role): p for p in project.participations.select_related("organisation")
+        }
+        for stale in set(existing) - set(wanted):
+            existing[stale].delete()
+        for position, ((name, role), text) in enumerate(wanted.items()):
+            organisation = self.organisations.get(name)
+            if organisation is None:  # the alias index and the table are read in one transaction
+                raise AgendaFormatError(f"organisatie {name!r} staat niet in de organisatietabel")
+            participation = existing.get((name, role))
+            if participation is None:
+                Participation.objects.create(
+                    project=project,
+                    organisation=organisation,
+                    role=role,
+                    raw_text=text[:300],
+                    position=position,
+                )
+            elif participation.raw_text != text[:300] or participation.position != position:
+                participation.raw_text, participation.position = text[:300], position
+                participation.save(update_fields=["raw_text", "position"])
+        if is_new or set(existing) == set(wanted):
+            return None
+        return FieldChange(
+            "deelnemers", _describe_participations(sorted(existing)), _describe_participations(sorted(wanted))
+        )
+
+    def _write_unresolved(
+        self, project: Project, resolution: CellResolution, is_new: bool
+    ) -> FieldChange | None:
+        wanted = [
+            (role, mention.text)
+            for role, mentions in _mention_names(resolution).items()
+            for mention in mentions
+            if mention.ref is None
+        ]
+        existing = list(project.unresolved_mentions.order_by("position").values_list("role", "text"))
+        for _role, text in wanted:
+            if (
+                looks_like_organisation_name(text)
+                and normalise_written_form(text) not in self.known_non_organisations
+            ):
+                keys = self.report.unknown_names.setdefault(text, [])
+                if project.key not in keys:
+                    keys.append(project.key)
+        if existing == wanted:
+            return None
+        project.unresolved_mentions.all().delete()
+        UnresolvedMention.objects.bulk_create(
+            UnresolvedMention(project=project, role=role, text=text[:300], position=position)
+            for position, (role, text) in enumerate(wanted)
+        )
+        if is_new:
+            return None
+        return FieldChange(
+            "onopgeloste vermeldingen", "; ".join(t for _, t in existing), "; ".join(t for _, t in wanted)
+        )
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_agenda(
+    *,
+    parsed: ParsedAgenda,
+    source_name: str,
+    period: str | None = None,
+    dry_run: bool = False,
+    by=None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Merge a parsed agenda document into the database and report what changed.
+
+    With ``dry_run`` the same work is done and then rolled back, so the report
+    shows exactly what a real run would change.
+    """
+    period = period or parsed.period
+    if not period:
+        raise AgendaFormatError(
+            "de periode van de agenda staat niet in het document; geef die op met --agenda, bijv. --agenda 2023-2027"
+        )
+    if not parsed.projects:
+        raise AgendaFormatError("het document bevat geen agendaprojecten")
+    _check_unique_keys(parsed)
+    report = ImportReport(agenda=period, source_name=source_name, style=parsed.style, dry_run=dry_run)
+    report.warnings.extend(parsed.warnings)
+    try:
+        with transaction.atomic():
+            agenda, _created = agenda_for_period(period)
+            writer = _ProjectWriter(agenda, alias_index(), non_organisation_terms(), report)
+            seen_keys = set()
+            for position, raw in enumerate(parsed.projects):
+                try:
+                    writer.write(raw, position, source_name)
+                except DatabaseError as error:
+                    raise AgendaFormatError(
+                        f"project {raw.key} kon niet worden opgeslagen: {error}", line=raw.line
+                    ) from error
+                seen_keys.add(raw.key)
+                if progress:
+                    progress(position + 1, len(parsed.projects))
+            report.not_in_document = list(
+                agenda.projects.exclude(key__in=seen_keys).order_by("position").values_list("key", flat=True)
+            )
+            agenda.source_document = source_name
+            agenda.imported_at = timezone.now()
+            agenda.save(update_fields=["source_document", "imported_at"])
+            run = ImportRun.objects.create(
+                agenda=agenda,
+                source_name=source_name,
+                style=parsed.style,
+                by=by,
+                created_count=len(report.created),
+                updated_count=len(report.updated),
+                unchanged_count=len(report.unchanged),
+                summary={},
+            )
+            report.import_run_id = run.pk
+            run.summary = report.as_dict()
+            run.save(update_fields=["summary"])
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        report.import_run_id = None
+    return report
+
+
+def gold_records(
+    parsed: ParsedAgenda, *, period: str | None = None, index: AliasIndex | None = None
+) -> list[dict]:
+    """The parsed projects in the schema of the hand-checked gold data (``--json-out``)."""
+    index = index or alias_index()
+    period = period or parsed.period
+    records = []
+    for raw in parsed.projects:
+        resolution = resolve_cells(raw.leads_raw, raw.partners_raw, index)
+        records.append(
+            {
+                "agenda": period,
+                "section": raw.section_title,
+                "group": raw.group,
+                "code": raw.code,
+                "key": raw.key,
+                "title": raw.title,
+                "status_note": raw.status_note,
+                "status": raw.status,
+                "leads_raw": raw.leads_raw,
+                "partners_raw": raw.partners_raw,
+                "leads": resolution.leads,
+                "partners": resolution.partners,
+                "lead_units": resolution.lead_units,
+                "partner_units": resolution.partner_units,
+                "unresolved": resolution.unresolved,
+                "contact": raw.contact,
+                "description": raw.description,
+                "line": raw.line,
+            }
+        )
+    return records
+
+
+@dataclass
+class ThemePageReport:
+    sections_updated: list[str] = field(default_factory=list)
+    groups_updated: list[str] = field(default_factory=list)
+    unused_headings: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_theme_page(*, page: WebsitePage, agenda: Agenda) -> ThemePageReport:
+    """Set the agenda's introduction and its sections' ambitions from the public web page."""
+    report = ThemePageReport()
+    sections = {section.title.casefold(): section for section in agenda.sections.all()}
+    groups = {group.title.casefold(): group for group in Group.objects.filter(section__agenda=agenda)}
+    if page.introduction:
+        agenda.introduction = "\n\n".join(page.introduction)
+        agenda.save(update_fields=["introduction"])
+    for block in page.blocks:
+        heading = block.heading.casefold()
+        if heading in sections:
+            section = sections[heading]
+            section.ambition = block.text
+            section.save(update_fields=["ambition"])
+            report.sections_updated.append(section.title)
+        elif heading in groups:
+            group = groups[heading]
+            group.description = block.text
+            group.save(update_fields=["description"])
+            report.groups_updated.append(group.title)
+        else:
+            report.unused_headings.append(block.heading)
+    return report
