@@ -19,9 +19,8 @@ def print_report(report: ImportReport, console: Console) -> None:
     for change in report.updated:
         console.print(f"  ~ {change.key} {change.title}")
         for field_change in change.changes:
-            console.print(
-                f"      {field_change.field}: {_short(field_change.old)!r} → {_short(field_change.new)!r}"
-            )
+            old, new = difference_window(field_change.old, field_change.new)
+            console.print(f"      {field_change.field}: {old!r} → {new!r}")
     if report.not_in_document:
         console.print(
             "  Al in de database, niet in dit document (blijven staan): " + ", ".join(report.not_in_document)
@@ -39,5 +38,17 @@ def print_report(report: ImportReport, console: Console) -> None:
         console.print("Geen onbekende afkortingen.")
 
 
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def difference_window(old: str, new: str, width: int = 70) -> tuple[str, str]:
+    """Both texts cut to the part where they first differ, so a change deep in a long text shows."""
+    if len(old) <= width and len(new) <= width:
+        return old, new
+    start = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+    )
+    start = max(0, start - width // 3)
+
+    def cut(text: str) -> str:
+        part = text[start : start + width]
+        return ("…" if start else "") + part + ("…" if start + width < len(text) else "")
+
+    return cut(old), cut(new)

@@ -85,7 +85,7 @@ class ProjectAdmin(admin.ModelAdmin):
     list_display_links = ["key", "title"]
     list_filter = ["agenda", "section", "status", OrganisationFilter, RoleFilter, HasUnresolvedFilter]
     search_fields = ["code", "key", "title", "description", "participations__organisation__name"]
-    list_select_related = ["section", "group"]
+    list_select_related = ["section", "group__section"]
     readonly_fields = ["key", "leads_raw", "partners_raw", "source_documents", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["agenda", "section", "group", "code", "key", "title", "slug", "description"]}),

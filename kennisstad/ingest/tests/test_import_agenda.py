@@ -300,3 +300,16 @@ def test_it_asks_for_the_period_when_the_document_does_not_state_it(organisation
 
     output = run_import(document, "--agenda", "2019-2022")
     assert "agenda 2019-2022" in output
+
+
+def test_the_report_shows_where_a_long_text_changed():
+    from kennisstad.ingest.reporting import difference_window
+
+    old = "Een lange beschrijving " * 10 + "met studentenhuysvesting erin."
+    new = "Een lange beschrijving " * 10 + "met studentenhuisvesting erin."
+
+    shown_old, shown_new = difference_window(old, new)
+
+    assert "studentenhuysvesting" in shown_old and "studentenhuisvesting" in shown_new
+    assert shown_old.startswith("…") and len(shown_old) < 80
+    assert difference_window("kort", "korter") == ("kort", "korter")

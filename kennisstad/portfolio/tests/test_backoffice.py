@@ -204,3 +204,19 @@ def test_an_unreadable_upload_shows_the_reason_and_changes_nothing(broker_client
 
     assert "er is niets veranderd" in response.text
     assert Project.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:portfolio_project_changelist",
+        "admin:organisations_organisation_changelist",
+        "admin:portfolio_unresolvedmention_changelist",
+    ],
+)
+def test_list_pages_do_not_query_per_row(broker_client, demo, django_assert_max_num_queries, url_name):
+    # 58 projects and 86 organisations on one page: a per-row query would blow far past this.
+    with django_assert_max_num_queries(20):
+        response = broker_client.get(reverse(url_name))
+
+    assert response.status_code == 200

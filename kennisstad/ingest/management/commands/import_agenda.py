@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, ProgrammingError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -59,6 +60,10 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                     progress=lambda done, total: bar.update(task, completed=done),
                 )
+        except (OperationalError, ProgrammingError) as error:
+            raise CommandError(
+                f"de database is niet klaar ({error}); draai eerst 'kennisstad migrate'.\nEr is niets veranderd."
+            ) from error
         except AgendaFormatError as error:
             if error.source is None:
                 error.source = str(path)
