@@ -70,45 +70,46 @@ class Organisation(models.Model):
         return organisation
 
 
-class Alias(models.Model):
-    """A written form (``GL``, ``UL/FSW``, ``mboR``) that stands for an organisation or unit."""
+class WrittenForm(models.Model):
+    """A piece of text compared after normalising case, spacing, quotes and trailing dots."""
 
     text = models.CharField(_("schrijfwijze"), max_length=200)
     normalised = models.CharField(max_length=200, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="aliases"
-    )
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("alias")
-        verbose_name_plural = _("aliassen")
+        abstract = True
         ordering = [Lower("text")]
-
-    def __str__(self) -> str:
-        return f"{self.text} → {self.organisation}"
 
     def clean(self) -> None:
         self.normalised = normalise_written_form(self.text)
 
 
-class NonOrganisationTerm(models.Model):
+class Alias(WrittenForm):
+    """A written form (``GL``, ``UL/FSW``, ``mboR``) that stands for an organisation or unit."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta(WrittenForm.Meta):
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliassen")
+
+    def __str__(self) -> str:
+        return f"{self.text} → {self.organisation}"
+
+
+class NonOrganisationTerm(WrittenForm):
     """Words in a T:/P: cell that are known not to be an organisation ("MKB", "e.a.").
 
     They stay on projects as unresolved mentions, but the importer no longer
     reports them as unknown abbreviations.
     """
 
-    text = models.CharField(_("term"), max_length=200)
-    normalised = models.CharField(max_length=200, unique=True, editable=False)
-
-    class Meta:
+    class Meta(WrittenForm.Meta):
         verbose_name = _("geen-organisatie-term")
         verbose_name_plural = _("geen-organisatie-termen")
-        ordering = [Lower("text")]
 
     def __str__(self) -> str:
         return self.text
-
-    def clean(self) -> None:
-        self.normalised = normalise_written_form(self.text)

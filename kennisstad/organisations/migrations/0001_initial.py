@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='NonOrganisationTerm',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200, verbose_name='term')),
+                ('text', models.CharField(max_length=200, verbose_name='schrijfwijze')),
                 ('normalised', models.CharField(editable=False, max_length=200, unique=True)),
             ],
             options={
