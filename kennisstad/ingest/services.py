@@ -28,6 +28,7 @@ from kennisstad.portfolio.models import (
     Section,
     UnresolvedMention,
 )
+from kennisstad.search.services import reindex_agenda
 
 from .cells import AliasIndex, CellResolution, Mention, looks_like_organisation_name, resolve_cells
 from .common import AgendaFormatError, ParsedAgenda, RawProject
@@ -353,6 +354,7 @@ def import_agenda(
             agenda.source_document = source_name
             agenda.imported_at = timezone.now()
             agenda.save(update_fields=["source_document", "imported_at"])
+            reindex_agenda(agenda)  # in the transaction: a dry run or an error rolls the index back too
             run = ImportRun.objects.create(
                 agenda=agenda,
                 source_name=source_name,

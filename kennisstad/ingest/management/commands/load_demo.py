@@ -25,3 +25,4 @@ class Command(BaseCommand):
             "2023-2027",
             stdout=self.stdout,
         )
+        call_command("rebuild_search_index", stdout=self.stdout)
