@@ -1,13 +1,18 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
+
+from kennisstad.portfolio import views as portfolio_views
 
 admin.site.site_header = _("Kennisstad backoffice")
 admin.site.site_title = _("Kennisstad backoffice")
 admin.site.index_title = _("Agenda, organisaties en import")
 
 urlpatterns = [
+    path("", portfolio_views.home, name="home"),
+    path("", include("kennisstad.portfolio.urls")),
+    path("organisaties/", include("kennisstad.organisations.urls")),
+    path("zoeken/", include("kennisstad.search.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

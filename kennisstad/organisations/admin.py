@@ -4,6 +4,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from kennisstad.lib.text import normalise_written_form
+from kennisstad.search.models import SearchDocument
+from kennisstad.search.services import reindex_organisation, remove_document
 
 from .models import Alias, NonOrganisationTerm, Organisation
 
@@ -81,6 +83,15 @@ class OrganisationAdmin(admin.ModelAdmin):
             .annotate(project_total=Count("participations__project", distinct=True))
         )
 
+    # Names and aliases appear in the search documents of the organisation and its projects.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reindex_organisation(form.instance)
+
+    def delete_model(self, request, obj):
+        remove_document(SearchDocument.Kind.ORGANISATION, obj.pk)
+        super().delete_model(request, obj)
+
     @admin.display(description=_("projecten"), ordering="project_total")
     def project_count(self, obj):
         return obj.project_total
@@ -97,6 +108,15 @@ class AliasAdmin(admin.ModelAdmin):
     search_fields = ["text", "organisation__name"]
     autocomplete_fields = ["organisation"]
     list_select_related = ["organisation"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reindex_organisation(obj.organisation)
+
+    def delete_model(self, request, obj):
+        organisation = obj.organisation
+        super().delete_model(request, obj)
+        reindex_organisation(organisation)
 
 
 @admin.register(NonOrganisationTerm)

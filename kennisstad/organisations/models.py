@@ -55,7 +55,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("admin:organisations_organisation_change", args=[self.pk])
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
 
     @property
     def is_unit(self) -> bool:

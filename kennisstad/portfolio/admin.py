@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kennisstad.organisations.models import Organisation
+from kennisstad.search.models import SearchDocument
+from kennisstad.search.services import index_projects, remove_document
 
 from .models import Agenda, Group, Participation, Project, ProjectLink, Role, Section, UnresolvedMention
 from .services import unresolved_text_map, unresolved_text_mark_not_organisation
@@ -102,6 +104,20 @@ class ProjectAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("participations__organisation")
+
+    # The public search must show what the kennismakelaar just saved.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        index_projects([form.instance])
+
+    def delete_model(self, request, obj):
+        remove_document(SearchDocument.Kind.PROJECT, obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for project_id in queryset.values_list("pk", flat=True):
+            remove_document(SearchDocument.Kind.PROJECT, project_id)
+        super().delete_queryset(request, queryset)
 
     @admin.display(description=_("trekkers"))
     def lead_list(self, obj):

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kennisstad.organisations.models import Organisation
@@ -50,6 +51,9 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:theme", kwargs={"period": self.agenda.period, "slug": self.slug})
 
 
 class Group(models.Model):
@@ -122,6 +126,9 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portfolio:project", kwargs={"period": self.agenda.period, "key": self.key})
 
 
 class ProjectLink(models.Model):

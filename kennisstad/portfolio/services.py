@@ -5,6 +5,7 @@ from django.db import transaction
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.organisations.models import Organisation
 from kennisstad.organisations.services import alias_add, non_organisation_term_add
+from kennisstad.search.services import index_projects
 
 from .models import Participation, UnresolvedMention
 
@@ -35,6 +36,7 @@ def unresolved_text_map(*, text: str, organisation: Organisation) -> list[str]:
         mention.delete()
         if mention.project.key not in changed:
             changed.append(mention.project.key)
+    index_projects({mention.project for mention in mentions})
     return changed
 
 

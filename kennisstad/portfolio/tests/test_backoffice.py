@@ -220,3 +220,46 @@ def test_list_pages_do_not_query_per_row(broker_client, demo, django_assert_max_
         response = broker_client.get(reverse(url_name))
 
     assert response.status_code == 200
+
+
+def test_a_project_saved_in_the_back_office_is_found_by_the_public_search(broker_client, demo):
+    from kennisstad.search.selectors import search
+
+    project = Project.objects.get(key="3h")
+    data = {
+        "agenda": project.agenda_id,
+        "section": project.section_id,
+        "group": "",
+        "code": project.code,
+        "title": "Stad en taal: meertaligheid in de wijk",
+        "slug": project.slug,
+        "description": project.description,
+        "status": project.status,
+        "status_note": "",
+        "contact": "",
+        "participations-TOTAL_FORMS": "0",
+        "participations-INITIAL_FORMS": "0",
+        "unresolved_mentions-TOTAL_FORMS": "0",
+        "unresolved_mentions-INITIAL_FORMS": "0",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+    }
+
+    response = broker_client.post(reverse("admin:portfolio_project_change", args=[project.pk]), data)
+
+    assert response.status_code == 302, response.context["adminform"].errors if response.context else ""
+    assert [hit.object_id for hit in search("meertaligheid").hits] == [project.pk]
+
+
+def test_a_new_alias_makes_the_organisations_projects_findable_by_it(broker_client, demo):
+    from kennisstad.search.selectors import search
+
+    naturalis = Organisation.objects.get(name="Naturalis Biodiversity Center")
+    assert search("NBC").total == 0
+
+    broker_client.post(
+        reverse("admin:organisations_alias_add"), {"text": "NBC", "organisation": naturalis.pk}
+    )
+
+    found = {hit.object_id for hit in search("NBC", soort="project").hits}
+    assert Project.objects.get(key="2c").pk in found
