@@ -28,3 +28,20 @@ ensure_venv() {
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
 }
+
+# The browser tests drive Debian's Chromium: Playwright's own browser download cannot reach its host here.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return 0
+  fi
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== Installing Debian's chromium for the browser tests"
+    if DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; then
+      return 0
+    fi
+    echo "== Installing chromium failed: browser tests are skipped"
+  else
+    echo "== /usr/bin/chromium is missing (as root: apt-get install chromium): browser tests are skipped"
+  fi
+}

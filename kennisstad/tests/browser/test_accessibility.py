@@ -1,0 +1,103 @@
+"""Each type of public page checked with axe-core against WCAG 2.1 A and AA.
+
+axe finds what a machine can (contrast, names, labels, landmarks, ARIA); it does not replace testing with
+a screen reader and the keyboard. Minor and moderate findings are left to review; serious and critical
+ones fail the test.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.db.models import Count
+from playwright.sync_api import expect
+
+from kennisstad.organisations.models import Organisation
+from kennisstad.portfolio.models import Project, Section
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+PAGE_TYPES = [
+    "home",
+    "theme",
+    "project",
+    "organisation-list",
+    "organisation",
+    "search-with-facets",
+    "home-english",
+]
+
+
+def _path(page_type: str) -> str:
+    """The richest page of each type, so the check sees as many of the template's parts as possible."""
+    largest_theme = Section.objects.annotate(n=Count("projects")).order_by("-n", "position").first()
+    if page_type == "theme":
+        return largest_theme.get_absolute_url()
+    if page_type == "search-with-facets":
+        # A facet applied as well: the selected facet and the list of active filters are checked too.
+        return f"/zoeken/?q=onderzoek&thema={largest_theme.slug}"
+    if page_type == "project":
+        return (
+            Project.objects.annotate(n=Count("participations"))
+            .order_by("-n", "position")
+            .first()
+            .get_absolute_url()
+        )
+    if page_type == "organisation":
+        organisation = (
+            Organisation.objects.filter(parent=None)
+            .annotate(n=Count("participations"))
+            .order_by("-n")
+            .first()
+        )
+        return organisation.get_absolute_url()
+    return {
+        "home": "/",
+        "organisation-list": "/organisaties/",
+    }[page_type]
+
+
+def _axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_21_AA,
+    )
+    return results["violations"]
+
+
+def _describe(page_type: str, url: str, violations: list[dict]) -> str:
+    lines = [f"{page_type} ({url}):"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {' '.join(node['target'])}: {summary}")
+            lines.append(f"      {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+# One test for all page types: the demo data takes seconds to load per test, and every page is still
+# checked (and reported) even when an earlier one fails.
+def test_public_pages_have_no_serious_wcag_violations(page, site):
+    failures = []
+    for page_type in PAGE_TYPES:
+        if page_type == "home-english":
+            page.goto(site + "/")
+            page.locator("#language-switch").click()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+        else:
+            page.goto(site + _path(page_type))
+        expect(page.locator("h1")).to_be_visible()
+        if page_type == "search-with-facets":
+            expect(page.locator(".facet-link[aria-current='true']")).to_be_visible()
+
+        violations = [v for v in _axe_violations(page) if v["impact"] in FAILING_IMPACTS]
+        if violations:
+            failures.append(_describe(page_type, page.url, violations))
+
+    assert not failures, "Serious or critical WCAG 2.1 AA violations:\n" + "\n".join(failures)
