@@ -1,6 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kennisstad.lib.paging import page_number, page_url
+
 from . import selectors
 
 
@@ -9,19 +11,6 @@ def _render_page_or_fragment(request, template: str, fragment: str, context: dic
     if request.headers.get("HX-Request") == "true":
         template = f"{template}#{fragment}"
     return render(request, template, context)
-
-
-def _page_number(request) -> int:
-    try:
-        return int(request.GET.get("pagina", "1"))
-    except ValueError:
-        return 1
-
-
-def _page_url(request, number: int) -> str:
-    params = request.GET.copy()
-    params["pagina"] = str(number)
-    return "?" + params.urlencode()
 
 
 @require_GET
@@ -36,12 +25,12 @@ def theme(request, period: str, slug: str):
         slug=slug,
         organisation=request.GET.get("organisatie", "")[:200],
         status=request.GET.get("status", "")[:20],
-        page_number=_page_number(request),
+        page_number=page_number(request),
     )
     context = {
         "page": page,
-        "previous_url": _page_url(request, page.page_number - 1) if page.page_number > 1 else None,
-        "next_url": _page_url(request, page.page_number + 1) if page.page_number < page.page_count else None,
+        "previous_url": page_url(request, page.page_number - 1) if page.page_number > 1 else None,
+        "next_url": page_url(request, page.page_number + 1) if page.page_number < page.page_count else None,
     }
     return _render_page_or_fragment(request, "portfolio/theme.html", "project-list", context)
 

@@ -2,6 +2,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from kennisstad.lib.paging import page_number, page_url
+
 from .selectors import search
 
 PAGE_SIZE = 20
@@ -19,20 +21,15 @@ FACET_TITLES = {
 def search_page(request):
     query = request.GET.get("q", "").strip()[:200]
     filters = {name: request.GET.get(name, "").strip()[:200] or None for name in FILTERS}
-    try:
-        page_number = max(1, int(request.GET.get("pagina", "1")))
-    except ValueError:
-        page_number = 1
+    number = page_number(request)
     searched = bool(query or any(filters.values()))
-    results = (
-        search(query, **filters, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE) if searched else None
-    )
-    has_next = bool(results and results.total > page_number * PAGE_SIZE)
+    results = search(query, **filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE) if searched else None
+    has_next = bool(results and results.total > number * PAGE_SIZE)
     context = {
         "query": query,
         "results": results,
-        "previous_url": _page_url(request, page_number - 1) if page_number > 1 else None,
-        "next_url": _page_url(request, page_number + 1) if has_next else None,
+        "previous_url": page_url(request, number - 1) if number > 1 else None,
+        "next_url": page_url(request, number + 1) if has_next else None,
         "facet_links": _facet_links(request, results) if results else [],
         "active_filters": _active_filters(request, filters),
     }
@@ -50,12 +47,6 @@ def _query_string(request, **changes) -> str:
             params.pop(name, None)
         else:
             params[name] = value
-    return "?" + params.urlencode()
-
-
-def _page_url(request, number: int) -> str:
-    params = request.GET.copy()
-    params["pagina"] = str(number)
     return "?" + params.urlencode()
 
 

@@ -206,3 +206,19 @@ def test_the_site_is_dutch_for_an_english_browser_until_english_is_chosen(client
 
     assert '<html lang="nl">' in dutch.text and dutch["Content-Language"] == "nl"
     assert '<html lang="en">' in switched.text and "Organisations" in switched.text
+
+
+def test_a_long_theme_is_paged_and_the_pages_together_list_every_project(client, demo, monkeypatch):
+    from kennisstad.portfolio import selectors
+
+    monkeypatch.setattr(selectors, "THEME_PAGE_SIZE", 6)
+    section = Section.objects.get(number="1")
+    seen, url = [], section.get_absolute_url()
+    while url:
+        response = client.get(url)
+        seen += [card.project.key for _group, cards in response.context["page"].groups for card in cards]
+        next_url = response.context["next_url"]
+        url = section.get_absolute_url() + next_url if next_url else None
+
+    assert seen == list(section.projects.order_by("position").values_list("key", flat=True))
+    assert "pagina 4 van 4" in response.text
