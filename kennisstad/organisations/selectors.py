@@ -118,6 +118,7 @@ def organisation_page(slug: str, *, collaborator_limit: int = 10) -> Organisatio
     root = organisation.root().pk
     shared = (
         Participation.objects.filter(project_id__in=family_projects.values("project_id"))
+        .order_by()
         .annotate(root=root_of_participant())
         .exclude(root=root)
         .values("root")
@@ -140,8 +141,16 @@ def organisation_page(slug: str, *, collaborator_limit: int = 10) -> Organisatio
             )
             for section_id, (title, _slug) in themes.items()
         ],
-        lead_count=family_projects.filter(role=Role.TREKKER).values("project_id").distinct().count(),
-        partner_count=family_projects.filter(role=Role.PARTNER).values("project_id").distinct().count(),
+        lead_count=family_projects.filter(role=Role.TREKKER)
+        .order_by()
+        .values("project_id")
+        .distinct()
+        .count(),
+        partner_count=family_projects.filter(role=Role.PARTNER)
+        .order_by()
+        .values("project_id")
+        .distinct()
+        .count(),
         collaborators=collaborators,
     )
 

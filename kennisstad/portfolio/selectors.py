@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, When
@@ -177,7 +177,9 @@ def root_of_participant(prefix: str = ""):
 
 
 def headline_figures(agenda: Agenda, theme_count: int) -> HeadlineFigures:
-    participations = Participation.objects.filter(project__agenda=agenda).annotate(root=root_of_participant())
+    participations = (
+        Participation.objects.filter(project__agenda=agenda).order_by().annotate(root=root_of_participant())
+    )
     projects = Project.objects.filter(agenda=agenda).count()
     pairs = participations.values("project_id", "root").distinct().count()
     return HeadlineFigures(
@@ -238,15 +240,16 @@ def theme_page(
     section = Section.objects.filter(agenda=agenda, slug=slug).first()
     if section is None:
         raise Http404(_("Dit thema bestaat niet."))
-    projects = list(projects_with_people().filter(section=section).order_by("position"))
-
-    organisation_counts: Counter[int] = Counter()
-    organisations: dict[int, Organisation] = {}
-    for project in projects:
-        for participation in project.participations.all():
-            organisations.setdefault(participation.organisation.root().pk, participation.organisation.root())
-        for root_id in root_organisation_ids(project):
-            organisation_counts[root_id] += 1
+    in_theme = Project.objects.filter(section=section)
+    roots = (
+        Participation.objects.filter(project__section=section)
+        .order_by()
+        .annotate(root=root_of_participant())
+        .values("root")
+        .annotate(projects=Count("project_id", distinct=True))
+    )
+    organisation_counts = {row["root"]: row["projects"] for row in roots}
+    organisations = Organisation.objects.in_bulk(list(organisation_counts))
     organisation_options = sorted(
         (
             FilterOption(organisations[pk].slug, organisations[pk].name, n)
@@ -254,37 +257,41 @@ def theme_page(
         ),
         key=lambda option: option.label.casefold(),
     )
-    status_counts = Counter(project.status for project in projects)
+    # order_by() clears the model's default ordering, which would otherwise join the GROUP BY.
+    status_counts = dict(
+        in_theme.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
     status_options = [
         FilterOption(value, label, status_counts[value])
         for value, label in Project.Status.choices
-        if status_counts[value]
+        if status_counts.get(value)
     ]
 
-    selected = projects
+    selected = in_theme
     if organisation:
-        selected = [
-            p
-            for p in selected
-            if any(organisations[pk].slug == organisation for pk in root_organisation_ids(p))
-        ]
+        selected = selected.filter(
+            Q(participations__organisation__slug=organisation)
+            | Q(participations__organisation__parent__slug=organisation)
+        ).distinct()
     if status:
-        selected = [p for p in selected if p.status == status]
-
-    page_count = max(1, -(-len(selected) // THEME_PAGE_SIZE))
+        selected = selected.filter(status=status)
+    shown = selected.count()
+    page_count = max(1, -(-shown // THEME_PAGE_SIZE))
     page_number = min(max(1, page_number), page_count)
-    on_page = selected[(page_number - 1) * THEME_PAGE_SIZE : page_number * THEME_PAGE_SIZE]
+    start = (page_number - 1) * THEME_PAGE_SIZE
+    ids = list(selected.order_by("position").values_list("pk", flat=True)[start : start + THEME_PAGE_SIZE])
+    by_id = projects_with_people().in_bulk(ids)
     grouped: dict[int | None, list[Project]] = defaultdict(list)
-    for project in on_page:
-        grouped[project.group_id].append(project)
+    for pk in ids:
+        grouped[by_id[pk].group_id].append(by_id[pk])
     group_objects = {group.pk: group for group in section.groups.all()}
     groups = [(group_objects.get(pk), project_cards(items)) for pk, items in grouped.items()]
     return ThemePage(
         section=section,
         ambition=paragraphs(section.ambition),
         groups=groups,
-        total=len(projects),
-        shown=len(selected),
+        total=in_theme.count(),
+        shown=shown,
         page_number=page_number,
         page_count=page_count,
         organisation_options=organisation_options,

@@ -3,6 +3,7 @@ from html import escape
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.urls import reverse
 
 from kennisstad.organisations.models import Organisation
@@ -222,3 +223,27 @@ def test_a_long_theme_is_paged_and_the_pages_together_list_every_project(client,
 
     assert seen == list(section.projects.order_by("position").values_list("key", flat=True))
     assert "pagina 4 van 4" in response.text
+
+
+def test_theme_filter_options_count_projects_per_organisation_and_status(client, demo):
+    section = Section.objects.get(number="2")
+    Project.objects.filter(key__in=["2a", "2b"]).update(status=Project.Status.AFGEROND)
+
+    page = client.get(section.get_absolute_url()).context["page"]
+
+    statuses = {option.value: option.count for option in page.status_options}
+    assert statuses == {"lopend": section.projects.count() - 2, "afgerond": 2}
+    organisations = {option.label: option.count for option in page.organisation_options}
+    assert organisations["Naturalis Biodiversity Center"] == (
+        section.projects.filter(participations__organisation__name="Naturalis Biodiversity Center")
+        .distinct()
+        .count()
+    )
+    assert organisations["Universiteit Leiden"] == (
+        section.projects.filter(
+            Q(participations__organisation__name="Universiteit Leiden")
+            | Q(participations__organisation__parent__name="Universiteit Leiden")
+        )
+        .distinct()
+        .count()
+    )
