@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kennisstad.portfolio",
     "kennisstad.ingest",
     "kennisstad.search",
+    "kennisstad.loket",
     "kennisstad.accounts",
 ]
 
