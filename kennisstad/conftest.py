@@ -37,3 +37,13 @@ def kennismakelaar(db, django_user_model):
     return django_user_model.objects.create_superuser(
         "kennismakelaar", "km@example.org", "geheim-wachtwoord-1"
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -56,6 +56,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 SITE_NAME = os.environ.get("KENNISSTAD_SITE_NAME", "Kennisstad")
+# Where the public site lives, for links in e-mails (which have no request to take a host from).
+SITE_URL = os.environ.get("KENNISSTAD_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -160,7 +162,8 @@ AGENDA_UPLOAD_MAX_BYTES = envint("AGENDA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 # Behind a reverse proxy that terminates TLS (see README, Operations).
 HTTPS = envbool("KENNISSTAD_HTTPS", not DEBUG)
-if envbool("KENNISSTAD_BEHIND_PROXY", False):
+BEHIND_PROXY = envbool("KENNISSTAD_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
@@ -192,6 +195,25 @@ if os.environ.get("EMAIL_HOST"):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Rate-limit counters must be shared by all worker processes: a file cache works without a server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(DATA_DIR / "cache")),
+    }
+}
+
+# The kennisloket.
+# Closed questions (afgesloten, niet passend) lose the asker's data after this many months;
+# `kennisstad anonymise_questions` applies it and should run daily.
+LOKET_RETENTION_MONTHS = envint("LOKET_RETENTION_MONTHS", 12)
+# A new question gets a due date this many days ahead.
+LOKET_ANSWER_DAYS = envint("LOKET_ANSWER_DAYS", 14)
+# Questions (and interest registrations) one address may send per hour.
+LOKET_POSTS_PER_HOUR = envint("LOKET_POSTS_PER_HOUR", 5)
+# The broker's address: told about new questions and registrations (empty: no notification).
+LOKET_BROKER_EMAIL = os.environ.get("LOKET_BROKER_EMAIL", "")
 
 LOGGING = {
     "version": 1,

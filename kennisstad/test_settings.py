@@ -18,3 +18,4 @@ STORAGES = {
 # WhiteNoise serves from the app finders in tests; there is no collected static root.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -242,7 +242,7 @@ class Matcher:
             for passage in _passages(project):
                 passages.append(passage)
                 self.passage_owner.append(i)
-        self.passage_owner_arr = np.asarray(self.passage_owner)
+        self.passage_owner_arr = np.asarray(self.passage_owner, dtype=np.intp)
         self.passage_vectors = embed(passages)
         self.project_vectors = embed(
             [f"{p.title}. {p.theme}. {p.description[:WHOLE_CHARS]}" for p in self.projects]
@@ -347,6 +347,8 @@ class Matcher:
         return "; ".join(parts)
 
     def match(self, question: str, top: int = 5) -> MatchResult:
+        if not self.projects:  # no agenda imported yet: nothing can fit
+            return MatchResult([], no_match=True)
         combined, details = self.scores(question)
         earlier_reasons: dict[int, str] = {}
         similar: list[SimilarQuestion] = []

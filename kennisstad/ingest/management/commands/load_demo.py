@@ -3,13 +3,15 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from kennisstad.loket.services import privacy_statement_ensure
+
 DEMO_DIR = Path(__file__).resolve().parents[3] / "demo"
 
 
 class Command(BaseCommand):
     help = (
         "Laad de demodata van Leiden Kennisstad: organisaties, de Agenda 2023-2027 (tabeltekst en PDF-tekst "
-        "samengevoegd) en de ambities van de thema's. Kan vaker draaien; er ontstaan geen dubbelingen."
+        "samengevoegd) de ambities van de thema's en de wijken voor het vraagformulier. Kan vaker draaien; er ontstaan geen dubbelingen."
     )
 
     def handle(self, *args, **options):
@@ -25,4 +27,6 @@ class Command(BaseCommand):
             "2023-2027",
             stdout=self.stdout,
         )
+        call_command("load_districts", str(DEMO_DIR / "districts.json"), stdout=self.stdout)
+        privacy_statement_ensure()
         call_command("rebuild_search_index", stdout=self.stdout)
