@@ -14,5 +14,7 @@ urlpatterns = [
     path("organisaties/", include("kennisstad.organisations.urls")),
     path("zoeken/", include("kennisstad.search.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin: the broker's inbox lives under /backoffice/kennisloket/.
+    path("", include("kennisstad.loket.urls")),
     path("backoffice/", admin.site.urls),
 ]

@@ -320,6 +320,8 @@ class ProjectPage:
     lead_mentions: list[str]
     partner_mentions: list[str]
     related: list[RelatedProject]
+    # Published answers of the kennisloket's knowledge base that link to this project.
+    answers: list = field(default_factory=list)
 
 
 def project_page(*, period: str, key: str) -> ProjectPage:
@@ -341,6 +343,11 @@ def project_page(*, period: str, key: str) -> ProjectPage:
         lead_mentions=[m.text for m in mentions if m.role == Role.TREKKER],
         partner_mentions=[m.text for m in mentions if m.role == Role.PARTNER],
         related=related_projects(project),
+        answers=list(
+            project.published_answers.filter(is_published=True)
+            .order_by("-published_at", "-pk")
+            .only("slug", "title")
+        ),
     )
 
 

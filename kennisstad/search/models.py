@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
-    """One searchable thing (a project, an organisation; later questions and news), ready for the engines.
+    """One searchable thing (a project, an organisation, a published answer; later news), ready for the engines.
 
     The ``*_terms`` columns hold the output of ``kennisstad.lib.dutch`` rather than
     raw text, so SQLite (an FTS5 table kept in sync by triggers) and PostgreSQL (a
@@ -15,6 +15,7 @@ class SearchDocument(models.Model):
     class Kind(models.TextChoices):
         PROJECT = "project", _("project")
         ORGANISATION = "organisation", _("organisatie")
+        QUESTION = "question", _("beantwoorde vraag")
 
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField(_("object-id"))

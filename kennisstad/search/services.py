@@ -1,4 +1,5 @@
-"""Keeping the search index current: one SearchDocument per project and per organisation.
+"""Keeping the search index current: one SearchDocument per project, per organisation and per
+published answer of the kennisloket's knowledge base.
 
 Every change goes through ``_store``/``remove_document``, which also keep the
 vocabulary (SearchTerm) exact: each document remembers its distinct words, so
@@ -15,12 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch
 from django.utils import translation
 
 from kennisstad.lib import dutch
 from kennisstad.lib.text import normalise_written_form
+from kennisstad.loket.models import PublishedAnswer
 from kennisstad.organisations.models import Alias, Organisation
 from kennisstad.portfolio.models import Agenda, Participation, Project
 
@@ -52,6 +54,7 @@ class IndexCounts:
     organisations: int
     terms: int
     seconds: float
+    questions: int = 0
 
 
 def _natural_key(code: str) -> str:
@@ -211,6 +214,36 @@ def _organisation_document(organisation: Organisation, organisations: _Organisat
     )
 
 
+def _answer_document(
+    answer: PublishedAnswer, organisation_ids: list[int], organisations: _Organisations
+) -> SearchDocument:
+    names, participations = [], []
+    for organisation_id in organisation_ids:
+        if organisation_id not in organisations.by_id:
+            continue
+        names += organisations.names_with_parents(organisation_id)
+        # No role: an answer is about organisations, nobody leads it; the role facet leaves it out.
+        entry = {
+            "organisation_id": organisation_id,
+            "root_id": organisations.root_id(organisation_id),
+            "role": None,
+        }
+        if entry not in participations:
+            participations.append(entry)
+    return _document(
+        kind=Kind.QUESTION,
+        object_id=answer.pk,
+        title=answer.title,
+        title_text=answer.title,
+        org_text="\n".join(dict.fromkeys(names)),
+        body=answer.answer,
+        url=_url(answer),
+        participations=participations,
+        sort_key=answer.title.casefold(),
+        section_id=answer.section_id,
+    )
+
+
 def _chunks(items: list, size: int = _BATCH) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -301,6 +334,55 @@ def index_organisations(organisations: Iterable[Organisation]) -> int:
     return len(wanted)
 
 
+def index_published_answers(answers: Iterable[PublishedAnswer]) -> int:
+    """Write the search documents of these answers of the knowledge base; returns how many.
+
+    Only published answers are indexed; an unpublished one keeps no document (see
+    ``kennisstad.loket.services.answer_update``, which removes it). The organisations are
+    the answer's own and those taking part in its linked projects.
+    """
+    if isinstance(answers, QuerySet):
+        queryset = answers.order_by()
+    else:
+        queryset = PublishedAnswer.objects.filter(pk__in=[answer.pk for answer in answers])
+    answers = list(queryset.filter(is_published=True).distinct())
+    if not answers:
+        return 0
+    ids = [answer.pk for answer in answers]
+    people: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        own = PublishedAnswer.organisations.through.objects.filter(publishedanswer_id__in=chunk)
+        for answer_id, organisation_id in own.values_list("publishedanswer_id", "organisation_id"):
+            people[answer_id].append(organisation_id)
+        links = PublishedAnswer.projects.through.objects.filter(publishedanswer_id__in=chunk)
+        projects: dict[int, list[int]] = defaultdict(list)
+        for answer_id, project_id in links.values_list("publishedanswer_id", "project_id"):
+            projects[project_id].append(answer_id)
+        via_projects = (
+            Participation.objects.filter(project_id__in=list(projects))
+            .order_by("role", "position")
+            .values_list("project_id", "organisation_id")
+        )
+        for project_id, organisation_id in via_projects:
+            for answer_id in projects[project_id]:
+                people[answer_id].append(organisation_id)
+    organisations = _Organisations()
+    _store(Kind.QUESTION, [_answer_document(a, people[a.pk], organisations) for a in answers])
+    return len(answers)
+
+
+def _answers_involving(organisation_ids: set[int] | None = None, project_ids=None):
+    """Published answers naming these organisations, or linked to projects they (or these projects) are in."""
+    condition = Q()
+    if organisation_ids is not None:
+        condition |= Q(organisations__in=organisation_ids) | Q(
+            projects__participations__organisation_id__in=organisation_ids
+        )
+    if project_ids is not None:
+        condition |= Q(projects__in=project_ids)
+    return PublishedAnswer.objects.filter(condition, is_published=True).distinct()
+
+
 @transaction.atomic
 def remove_document(kind: str, object_id: int) -> None:
     words = SearchDocument.objects.filter(kind=kind, object_id=object_id).values_list("words", flat=True)
@@ -325,21 +407,25 @@ def reindex_agenda(agenda: Agenda) -> None:
         remove_document(kind, object_id)
     index_projects(agenda.projects.all())
     index_organisations(Organisation.objects.all())
+    # Answers carry the organisations of their projects, which the import may have changed.
+    index_published_answers(_answers_involving(project_ids=agenda.projects.values("pk")))
 
 
 @transaction.atomic
 def rebuild_index() -> IndexCounts:
-    """Throw the index away and index every project and organisation again."""
+    """Throw the index away and index every project, organisation and published answer again."""
     started = time.perf_counter()
     SearchDocument.objects.all().delete()
     SearchTerm.objects.all().delete()
     projects = index_projects(Project.objects.all())
     organisations = index_organisations(Organisation.objects.all())
+    questions = index_published_answers(PublishedAnswer.objects.filter(is_published=True))
     return IndexCounts(
         projects=projects,
         organisations=organisations,
         terms=SearchTerm.objects.count(),
         seconds=time.perf_counter() - started,
+        questions=questions,
     )
 
 
@@ -355,3 +441,4 @@ def reindex_organisation(organisation: Organisation) -> None:
         family.add(organisation.parent_id)
     index_organisations(Organisation.objects.filter(pk__in=family))
     index_projects(Project.objects.filter(participations__organisation_id__in=family).distinct())
+    index_published_answers(_answers_involving(organisation_ids=family))

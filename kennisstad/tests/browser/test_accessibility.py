@@ -101,3 +101,89 @@ def test_public_pages_have_no_serious_wcag_violations(page, site):
             failures.append(_describe(page_type, page.url, violations))
 
     assert not failures, "Serious or critical WCAG 2.1 AA violations:\n" + "\n".join(failures)
+
+
+def _kennisloket_data(broker):
+    """A question that went all the way: answered, an assignment with a registration, published."""
+    from kennisstad.loket import services
+    from kennisstad.loket.models import Question
+
+    question = services.question_submit(
+        question="Hoe kunnen we eenzame ouderen in onze straat beter bereiken?",
+        background="We zijn een groep buren in de Merenwijk.",
+        asker_kind="wijkvereniging",
+        asker_name="Anna de Vries",
+        asker_email="anna@example.org",
+        privacy_statement=services.current_privacy_statement(),
+        consent=True,
+    ).question
+    services.question_change_status(question=question, status=Question.Status.IN_BEHANDELING, by=broker)
+    assignment = services.assignment_create(
+        question=question,
+        title="Eenzaamheid onder ouderen in de wijk",
+        description="Hoe bereik je ouderen die alleen wonen?",
+        levels=["hbo", "wo"],
+        size="vakopdracht",
+        by=broker,
+    )
+    services.interest_register(
+        assignment=assignment,
+        name="Sam",
+        email="sam@example.org",
+        role="student",
+        institution="Hogeschool Leiden",
+        message="Graag!",
+        privacy_statement=services.current_privacy_statement(),
+        consent=True,
+    )
+    services.question_set_answer(question=question, answer="Het wijkteam en de studenten helpen.", by=broker)
+    services.question_change_status(question=question, status=Question.Status.BEANTWOORD, by=broker)
+    published = services.answer_publish(
+        question=question, title="Hoe bereik je eenzame ouderen?", answer="Via het wijkteam.", by=broker
+    )
+    return question, assignment, published, services.data_token(question)
+
+
+def test_kennisloket_pages_have_no_serious_wcag_violations(page, site, kennismakelaar):
+    question, assignment, published, token = _kennisloket_data(kennismakelaar)
+    public = {
+        "ask": "/vraag/",
+        "assignments": "/opgaven/",
+        "assignment": assignment.get_absolute_url(),
+        "knowledge-base": "/kennisbank/?q=ouderen",
+        "answer": published.get_absolute_url(),
+        "privacy": "/privacy/",
+        "my-data": f"/mijn-gegevens/{token}/",
+    }
+    backoffice = {
+        "inbox": "/backoffice/kennisloket/",
+        "inbox-question": question.get_absolute_url(),
+        "backoffice-assignment": f"/backoffice/kennisloket/opgaven/{assignment.pk}/",
+        "backoffice-answer": f"/backoffice/kennisloket/kennisbank/{published.pk}/",
+    }
+    failures = []
+
+    def check(page_type):
+        expect(page.locator("h1")).to_be_visible()
+        violations = [v for v in _axe_violations(page) if v["impact"] in FAILING_IMPACTS]
+        if violations:
+            failures.append(_describe(page_type, page.url, violations))
+
+    for page_type, path in public.items():
+        page.goto(site + path)
+        check(page_type)
+    # The form as it comes back with errors: the error summary and the marked fields.
+    page.goto(site + "/vraag/")
+    page.get_by_role("button", name="Vraag versturen").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    check("ask-with-errors")
+
+    page.goto(site + "/backoffice/login/")
+    page.locator("#id_username").fill(kennismakelaar.username)
+    page.locator("#id_password").fill("geheim-wachtwoord-1")
+    page.locator("#login-form [type=submit]").click()
+    for page_type, path in backoffice.items():
+        page.goto(site + path)
+        check(page_type)
+
+    assert not failures, "Serious or critical WCAG 2.1 AA violations:\n" + "\n".join(failures)
