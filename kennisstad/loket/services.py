@@ -6,6 +6,7 @@ Views, management commands and tests call these; nothing else saves loket models
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -196,7 +197,8 @@ def question_submit(
     now = timezone.now()
     with transaction.atomic():
         record = Question(
-            reference=f"tmp-{now.timestamp()}",
+            # Replaced by the real reference once the row has its number.
+            reference=f"tmp-{uuid.uuid4().hex[:16]}",
             question=question,
             background=background,
             district=district,
