@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kennisstad.search",
     "kennisstad.loket",
     "kennisstad.accounts",
+    "kennisstad.insights",
 ]
 
 MIDDLEWARE = [
@@ -214,6 +215,10 @@ LOKET_ANSWER_DAYS = envint("LOKET_ANSWER_DAYS", 14)
 LOKET_POSTS_PER_HOUR = envint("LOKET_POSTS_PER_HOUR", 5)
 # The broker's address: told about new questions and registrations (empty: no notification).
 LOKET_BROKER_EMAIL = os.environ.get("LOKET_BROKER_EMAIL", "")
+
+# Progress tracking: a project without a progress update for this many months is flagged in
+# the back office ("geen update sinds …") and its contact can be sent a reminder.
+PROGRESS_STALE_MONTHS = envint("PROGRESS_STALE_MONTHS", 6)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kennisstad.organisations.models import Organisation
@@ -108,6 +110,10 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOPEND)
     status_note = models.CharField(_("opmerking bij status"), max_length=200, blank=True)
     contact = models.CharField(_("contactpersoon"), max_length=200, blank=True)
+    # Not in the agenda documents: filled in the back office, for progress reminders.
+    contact_email = models.EmailField(_("e-mailadres contactpersoon"), blank=True)
+    # Set by portfolio.services.progress_reminder_send, so the progress list shows who was asked.
+    last_reminder_at = models.DateTimeField(_("laatste herinnering"), null=True, blank=True, editable=False)
     leads_raw = models.TextField(_("trekkers zoals geschreven"), blank=True)
     partners_raw = models.TextField(_("partners zoals geschreven"), blank=True)
     source_documents = models.JSONField(_("brondocumenten"), default=list, blank=True)
@@ -129,6 +135,52 @@ class Project(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portfolio:project", kwargs={"period": self.agenda.period, "key": self.key})
+
+
+class ProgressUpdate(models.Model):
+    """A dated account of a project's progress, optionally with a new status, a link or a figure.
+
+    The latest update per project is what the progress report ("Voortgang Projecten") shows;
+    updates with a new status are the history the yearly figures count new and stopped
+    projects from. Written only through ``portfolio.services.progress_update_add``.
+    """
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    date = models.DateField(_("datum"))
+    text = models.TextField(_("voortgang"))
+    # The project's status before and after this update; both blank when it did not change it.
+    old_status = models.CharField(
+        _("status ervoor"), max_length=20, choices=Project.Status.choices, blank=True
+    )
+    new_status = models.CharField(
+        _("nieuwe status"), max_length=20, choices=Project.Status.choices, blank=True
+    )
+    link_url = models.URLField(_("link"), blank=True)
+    link_label = models.CharField(_("omschrijving van de link"), max_length=200, blank=True)
+    figure_label = models.CharField(
+        _("kengetal"), max_length=200, blank=True, help_text=_("Bijv. deelnemende scholen")
+    )
+    figure_value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2, null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("vastgelegd"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-date", "-created_at", "-pk"]
+        verbose_name = _("voortgangsupdate")
+        verbose_name_plural = _("voortgangsupdates")
+        indexes = [models.Index(fields=["project", "-date"], name="progress_project_date")]
+
+    def __str__(self) -> str:
+        return f"{self.project.key} {self.date:%Y-%m-%d}: {self.text[:60]}"
 
 
 class ProjectLink(models.Model):

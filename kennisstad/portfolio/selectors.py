@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, When
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kennisstad.organisations.models import Organisation
 
-from .models import Agenda, Group, Participation, Project, Role, Section
+from .models import Agenda, Group, Participation, ProgressUpdate, Project, Role, Section
 
 THEME_PAGE_SIZE = 50
 HOME_GROUP_LIMIT = 12
@@ -322,6 +326,8 @@ class ProjectPage:
     related: list[RelatedProject]
     # Published answers of the kennisloket's knowledge base that link to this project.
     answers: list = field(default_factory=list)
+    # Progress updates, newest first (the "Voortgang" timeline).
+    updates: list[ProgressUpdate] = field(default_factory=list)
 
 
 def project_page(*, period: str, key: str) -> ProjectPage:
@@ -348,6 +354,7 @@ def project_page(*, period: str, key: str) -> ProjectPage:
             .order_by("-published_at", "-pk")
             .only("slug", "title")
         ),
+        updates=project_timeline(project),
     )
 
 
@@ -391,3 +398,97 @@ def related_projects(project: Project, limit: int = 5) -> list[RelatedProject]:
             reason = _("Zelfde thema: %(theme)s") % {"theme": candidate.section.title}
         related.append(RelatedProject(project_cards([candidate])[0], reason))
     return related
+
+
+# ---------------------------------------------------------------------------
+# Progress tracking
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` calendar months earlier (31 August minus 6 months is 28/29 February)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def stale_before(today: datetime.date | None = None) -> datetime.date:
+    """Projects whose latest update is older than this date are flagged (PROGRESS_STALE_MONTHS)."""
+    return months_before(today or timezone.localdate(), settings.PROGRESS_STALE_MONTHS)
+
+
+def progress_is_stale(latest_date: datetime.date | None, *, today: datetime.date | None = None) -> bool:
+    """No update at all, or none since ``stale_before``: nobody has said lately how the project does."""
+    return latest_date is None or latest_date < stale_before(today)
+
+
+def project_timeline(project: Project) -> list[ProgressUpdate]:
+    """A project's progress updates, newest first."""
+    return list(project.progress_updates.select_related("author").order_by("-date", "-created_at", "-pk"))
+
+
+@dataclass
+class ProgressRow:
+    project: Project
+    latest_date: datetime.date | None
+    latest_text: str
+    is_stale: bool
+
+
+@dataclass
+class ProgressOverview:
+    agenda: Agenda
+    rows: list[ProgressRow]
+    # Projects whose latest update is older than this date (or that have none) are stale.
+    stale_before: datetime.date
+    months: int
+    total: int
+    stale_count: int
+
+
+def progress_overview(
+    *,
+    agenda: Agenda,
+    stale_only: bool = False,
+    section: Section | None = None,
+    today: datetime.date | None = None,
+) -> ProgressOverview:
+    """Every project of the agenda (or of one section) with its latest update and whether it is stale.
+
+    A project that never had an update counts as stale: nobody has said how it is doing. The
+    counts are over the section's projects whatever ``stale_only`` says, so the filter can show
+    how many it hides. One query for the rows.
+    """
+    cutoff = stale_before(today)
+    latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date", "-created_at", "-pk")
+    projects = (
+        Project.objects.filter(agenda=agenda)
+        .select_related("agenda", "section", "group")
+        .annotate(
+            # Subqueries rather than Max(): no GROUP BY over every selected column, and the
+            # date and text come from the same (newest) update. Index progress_project_date serves both.
+            latest_date=Subquery(latest.values("date")[:1]),
+            latest_text=Subquery(latest.values("text")[:1]),
+        )
+        .order_by("section__position", "section__number", "position")
+    )
+    if section is not None:
+        projects = projects.filter(section=section)
+    rows = [
+        ProgressRow(
+            project=project,
+            latest_date=project.latest_date,
+            latest_text=project.latest_text or "",
+            is_stale=project.latest_date is None or project.latest_date < cutoff,
+        )
+        for project in projects
+    ]
+    stale_count = sum(row.is_stale for row in rows)
+    return ProgressOverview(
+        agenda=agenda,
+        rows=[row for row in rows if row.is_stale] if stale_only else rows,
+        stale_before=cutoff,
+        months=settings.PROGRESS_STALE_MONTHS,
+        total=len(rows),
+        stale_count=stale_count,
+    )

@@ -144,7 +144,7 @@ def _kennisloket_data(broker):
     return question, assignment, published, services.data_token(question)
 
 
-def test_kennisloket_pages_have_no_serious_wcag_violations(page, site, kennismakelaar):
+def test_kennisloket_and_back_office_pages_have_no_serious_wcag_violations(page, site, kennismakelaar):
     question, assignment, published, token = _kennisloket_data(kennismakelaar)
     public = {
         "ask": "/vraag/",
@@ -160,6 +160,9 @@ def test_kennisloket_pages_have_no_serious_wcag_violations(page, site, kennismak
         "inbox-question": question.get_absolute_url(),
         "backoffice-assignment": f"/backoffice/kennisloket/opgaven/{assignment.pk}/",
         "backoffice-answer": f"/backoffice/kennisloket/kennisbank/{published.pk}/",
+        "progress-list": "/backoffice/voortgang/",
+        "progress-project": "/backoffice/voortgang/2023-2027/1i/",
+        "reports": "/backoffice/rapporten/",
     }
     failures = []
 

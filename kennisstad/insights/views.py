@@ -1,0 +1,53 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from kennisstad.lib.access import back_office_required
+from kennisstad.portfolio.models import Agenda
+
+from . import reports as report_formats
+from .forms import ReportForm
+from .selectors import agenda_for_report, progress_report
+
+REPORT_PERMISSION = "portfolio.view_project"
+
+
+def can_view_reports(user) -> bool:
+    return user.is_active and (user.is_superuser or (user.is_staff and user.has_perm(REPORT_PERMISSION)))
+
+
+report_viewer_required = back_office_required(can_view_reports)
+
+
+@require_GET
+@report_viewer_required
+@never_cache
+def reports(request):
+    """Choose an agenda and a format; the same form's GET downloads the file (a read, so GET)."""
+    agendas = list(Agenda.objects.order_by("-period"))
+    current = agenda_for_report(None)
+    form = ReportForm(
+        request.GET if "formaat" in request.GET else None,
+        agendas=agendas,
+        initial={"agenda": current.period if current else None},
+    )
+    if form.is_bound and form.is_valid():
+        report = progress_report(agenda=agenda_for_report(form.cleaned_data["agenda"]))
+        fmt = form.cleaned_data["formaat"]
+        try:
+            content = report_formats.render(report, fmt)
+        except report_formats.ReportUnavailable as error:
+            form.add_error("formaat", str(error))
+        else:
+            return HttpResponse(
+                content,
+                content_type=report_formats.FORMATS[fmt].content_type,
+                headers={
+                    "Content-Disposition": content_disposition_header(
+                        True, report_formats.filename(report, fmt)
+                    )
+                },
+            )
+    return render(request, "insights/backoffice/reports.html", {"form": form, "has_agenda": bool(agendas)})
