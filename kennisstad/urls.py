@@ -16,6 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin: the broker's inbox lives under /backoffice/kennisloket/.
     path("", include("kennisstad.loket.urls")),
-    path("backoffice/rapporten/", include("kennisstad.insights.urls")),
+    path("", include("kennisstad.insights.urls")),
     path("backoffice/", admin.site.urls),
 ]

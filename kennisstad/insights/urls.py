@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import reports
 
 app_name = "insights"
 
 urlpatterns = [
-    path("", views.reports, name="reports"),
+    path("backoffice/rapporten/", reports.reports, name="reports"),
 ]

@@ -4,12 +4,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kennisstad.insights import reports as report_formats
+from kennisstad.insights.forms import ReportForm
+from kennisstad.insights.selectors import agenda_for_report, progress_report
 from kennisstad.lib.access import back_office_required
 from kennisstad.portfolio.models import Agenda
-
-from . import reports as report_formats
-from .forms import ReportForm
-from .selectors import agenda_for_report, progress_report
 
 REPORT_PERMISSION = "portfolio.view_project"
 
