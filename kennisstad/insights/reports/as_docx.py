@@ -10,15 +10,27 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from kennisstad.insights.network import network_png, picture_description
 from kennisstad.insights.selectors import ProgressReport, ReportProject
 
-from .common import document_headings, figure_rows, leads_note, long_date
+from .common import (
+    annex_network,
+    document_headings,
+    figure_rows,
+    leads_note,
+    long_date,
+    network_caption,
+    network_heading,
+    verbinders_text,
+)
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(297), Mm(210)
 MARGIN = Mm(14)
 # nr, Project, Beschrijving doel, T:/P:, Status, Laatste voortgang: 269 mm in all.
 COLUMN_WIDTHS = [Mm(13), Mm(38), Mm(96), Mm(52), Mm(22), Mm(48)]
 HEADER_FILL = "DBE5F1"
+# 3:2, like the picture: 147 mm high, which leaves room for the heading and caption on the page.
+NETWORK_WIDTH = Mm(220)
 
 
 def render(report: ProgressReport) -> bytes:
@@ -204,3 +216,12 @@ def _annex(document, report: ProgressReport) -> None:
             [[entry.name, entry.projects] for entry in figures.top_leads],
         )
     document.add_paragraph(leads_note(report))
+
+    network = annex_network(report)
+    document.add_page_break()
+    document.add_heading(network_heading(), level=2)
+    document.add_picture(io.BytesIO(network_png(network, width=1500, height=1000)), width=NETWORK_WIDTH)
+    # The picture's text alternative, which screen readers and Word's accessibility check read.
+    document.inline_shapes[-1]._inline.docPr.set("descr", picture_description(network))
+    document.add_paragraph(network_caption(network), style="Caption")
+    document.add_paragraph(verbinders_text(network))

@@ -2,12 +2,22 @@ import re
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kennisstad.insights.network import network_svg
 from kennisstad.insights.selectors import ProgressReport
 
 from . import ReportUnavailable
-from .common import document_headings, figure_rows, leads_note
+from .common import (
+    annex_network,
+    document_headings,
+    figure_rows,
+    leads_note,
+    network_caption,
+    network_heading,
+    verbinders_text,
+)
 
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 
@@ -36,6 +46,7 @@ def page_counter_content() -> str:
 
 def render(report: ProgressReport) -> bytes:
     weasyprint = _weasyprint()
+    network = annex_network(report)
     html = render_to_string(
         "insights/voortgang.html",
         {
@@ -44,6 +55,11 @@ def render(report: ProgressReport) -> bytes:
             "figure_rows": figure_rows(report),
             "leads_note": leads_note(report),
             "page_counter": page_counter_content(),
+            "network_heading": network_heading(),
+            # WeasyPrint draws inline SVG as vectors; the markup is built from escaped text.
+            "network_svg": mark_safe(network_svg(network, width=1200, height=780)),
+            "network_caption": network_caption(network),
+            "verbinders_text": verbinders_text(network),
         },
     )
     # No network: the stylesheet is inline and the only resources are local files (fonts

@@ -2,12 +2,24 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from kennisstad.insights.network import network_png
 from kennisstad.insights.selectors import ProgressReport
 
-from .common import figure_rows, leads_note, long_date, table_headings, table_rows
+from .common import (
+    annex_network,
+    figure_rows,
+    leads_note,
+    long_date,
+    network_caption,
+    network_heading,
+    table_headings,
+    table_rows,
+    verbinders_text,
+)
 
 # thema, groep, nr, project, beschrijving doel, trekkers, partners, status, datum, voortgang
 WIDTHS = [24, 18, 6, 34, 80, 36, 44, 12, 14, 60]
@@ -20,6 +32,7 @@ def render(report: ProgressReport) -> bytes:
     book = Workbook()
     _projects_sheet(book.active, report)
     _figures_sheet(book.create_sheet(_("Cijfers")), report)
+    _network_sheet(book.create_sheet(_("Netwerk")), report)
     book.properties.title = f"{report.site_name} — {report.title}"
     book.properties.creator = report.site_name
     out = io.BytesIO()
@@ -73,3 +86,22 @@ def _figures_sheet(sheet, report: ProgressReport) -> None:
     sheet.column_dimensions["A"].width = 60
     for column in range(2, len(figures.status_labels) + 3):
         sheet.column_dimensions[get_column_letter(column)].width = 14
+
+
+def _network_sheet(sheet, report: ProgressReport) -> None:
+    """The network picture with its caption, then the verbinders with their reasons."""
+    network = annex_network(report)
+    sheet.append([network_heading()])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([network_caption(network)])
+    sheet.append([verbinders_text(network)])
+    sheet.append([])
+    sheet.append([_("Verbinder"), _("Waarom")])
+    for cell in sheet[sheet.max_row]:
+        cell.font = BOLD
+    for node in network.verbinders:
+        sheet.append([node.name, node.reasons_text])
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 110
+    picture = Image(io.BytesIO(network_png(network, width=1200, height=800)))
+    sheet.add_image(picture, f"A{sheet.max_row + 2}")

@@ -4,6 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kennisstad.insights.network import CollaborationNetwork, collaboration_network, verbinder_rule
 from kennisstad.insights.selectors import ProgressReport
 
 
@@ -77,3 +78,28 @@ def figure_rows(report: ProgressReport) -> list[tuple[str, object]]:
         (_("Projecten met twee of meer soorten organisaties"), figures.multi_kind_projects),
         (_("Projecten met een voortgangsupdate"), figures.projects_with_update),
     ]
+
+
+def annex_network(report: ProgressReport) -> CollaborationNetwork:
+    """The collaboration network of the report's agenda, for the annex's picture."""
+    return collaboration_network(agenda=report.agenda)
+
+
+def network_heading() -> str:
+    return _("Samenwerkingsnetwerk")
+
+
+def network_caption(network: CollaborationNetwork) -> str:
+    return _(
+        "Figuur: samenwerkingsnetwerk van %(agenda)s (%(summary)s). Grootte: aantal projecten; het "
+        "donkere deel: aandeel als trekker; lijndikte: gedeelde projecten; ruit: verbinder."
+    ) % {"agenda": network.agenda.title, "summary": network.summary}
+
+
+def verbinders_text(network: CollaborationNetwork) -> str:
+    """A short text naming the verbinders and why they are."""
+    if not network.verbinders:
+        return _("In dit netwerk is geen organisatie een verbinder.")
+    names = "; ".join(f"{node.name} ({node.reasons_text})" for node in network.verbinders)
+    listed = _("Verbinders houden het netwerk bij elkaar: %(names)s.") % {"names": names}
+    return f"{listed} {verbinder_rule()}"

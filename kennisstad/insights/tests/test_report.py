@@ -20,8 +20,10 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from kennisstad.insights.management.commands.report import Command
+from kennisstad.insights.network import collaboration_network
 from kennisstad.insights.selectors import progress_report
 from kennisstad.portfolio import services
 from kennisstad.portfolio.models import Agenda, Participation, Project, Role
@@ -150,6 +152,18 @@ def test_it_writes_a_pdf_with_every_project_its_trekkers_the_alliance_and_page_n
     assert squeeze("Kick-off met alle partners gehouden.") in squeeze(rows[0][5])
     assert rows[0][4] == "lopend"
 
+    # The annex ends with the network picture, drawn as vectors, its caption and the verbinders.
+    with pdfplumber.open(out) as pdf:
+        last = pdf.pages[-1]
+        text = last.extract_text()
+        curves, lines = len(last.curves), len(last.lines)
+    network = collaboration_network(agenda=Agenda.objects.get(period=PERIOD))
+    assert "Samenwerkingsnetwerk" in text
+    assert squeeze(f"Figuur: samenwerkingsnetwerk van Agenda {PERIOD}") in squeeze(text)
+    assert squeeze("Verbinders houden het netwerk bij elkaar: Gemeente Leiden") in squeeze(text)
+    assert curves >= len(network.nodes)  # a circle per organisation
+    assert lines >= len(network.edges)  # a line per link
+
 
 @override_settings(SITE_NAME=ALLIANCE)
 def test_it_writes_a_docx_with_a_table_per_group_a_repeated_header_and_page_fields(tmp_path):
@@ -177,14 +191,28 @@ def test_it_writes_a_docx_with_a_table_per_group_a_repeated_header_and_page_fiel
             rows.append((cells[0], cells[1], lead_line(cells[3])))
     assert_rows_match_the_agenda(rows)
 
+    # The annex's network picture: a PNG with a text alternative, a caption and the verbinders.
+    assert "Samenwerkingsnetwerk" in headings
+    assert len(document.inline_shapes) == 1
+    shape = document.inline_shapes[0]
+    assert "Verbinders: Gemeente Leiden" in shape._inline.docPr.get("descr")
+    image = document.part.related_parts[shape._inline.graphic.graphicData.pic.blipFill.blip.embed]
+    assert image.content_type == "image/png"
+    assert Image.open(io.BytesIO(image.blob)).size == (1500, 1000)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions and captions[0].startswith(f"Figuur: samenwerkingsnetwerk van Agenda {PERIOD}")
+    assert document.paragraphs[-1].text.startswith(
+        "Verbinders houden het netwerk bij elkaar: Gemeente Leiden"
+    )
 
-def test_it_writes_an_xlsx_with_a_projects_sheet_and_a_figures_sheet(tmp_path):
+
+def test_it_writes_an_xlsx_with_a_projects_sheet_a_figures_sheet_and_the_network(tmp_path):
     add_update("2b", 3, "Eerste oogst gemeten.")
 
     out, _ = run_report(tmp_path, "xlsx")
 
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Projecten", "Cijfers"]
+    assert book.sheetnames == ["Projecten", "Cijfers", "Netwerk"]
     sheet = book["Projecten"]
     assert sheet.freeze_panes == "A2"
     header, *rows = list(sheet.iter_rows(values_only=True))
@@ -208,6 +236,14 @@ def test_it_writes_an_xlsx_with_a_projects_sheet_and_a_figures_sheet(tmp_path):
     assert ("4. Kennisstad breed", "Kennisinfrastructuur", "1") in by_code
     figures = [row for row in book["Cijfers"].iter_rows(values_only=True) if row and row[0]]
     assert ("Projecten", 58) in [tuple(row[:2]) for row in figures]
+
+    network = book["Netwerk"]
+    assert len(network._images) == 1
+    assert Image.open(io.BytesIO(network._images[0]._data())).format == "PNG"
+    assert network["A2"].value.startswith(f"Figuur: samenwerkingsnetwerk van Agenda {PERIOD}")
+    verbinders = collaboration_network(agenda=Agenda.objects.get(period=PERIOD)).verbinders
+    listed = [row[0] for row in network.iter_rows(min_row=6, max_col=1, values_only=True) if row[0]]
+    assert listed == [node.name for node in verbinders]
 
 
 def test_it_writes_a_csv_that_excel_reads_as_utf8(tmp_path):
