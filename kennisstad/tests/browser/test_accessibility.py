@@ -26,6 +26,9 @@ PAGE_TYPES = [
     "organisation-list",
     "organisation",
     "search-with-facets",
+    "network",
+    "network-theme-with-units",
+    "figures",
     "home-english",
 ]
 
@@ -53,9 +56,13 @@ def _path(page_type: str) -> str:
             .first()
         )
         return organisation.get_absolute_url()
+    if page_type == "network-theme-with-units":
+        return f"/netwerk/?thema={largest_theme.slug}&afdelingen=on"
     return {
         "home": "/",
         "organisation-list": "/organisaties/",
+        "network": "/netwerk/",
+        "figures": "/cijfers/",
     }[page_type]
 
 
@@ -95,6 +102,9 @@ def test_public_pages_have_no_serious_wcag_violations(page, site):
         expect(page.locator("h1")).to_be_visible()
         if page_type == "search-with-facets":
             expect(page.locator(".facet-link[aria-current='true']")).to_be_visible()
+        if page_type.startswith("network"):
+            # Checked as visitors with JavaScript see it: the interactive graph in place of the picture.
+            expect(page.locator("#network-graph")).to_have_attribute("data-ready", "true")
 
         violations = [v for v in _axe_violations(page) if v["impact"] in FAILING_IMPACTS]
         if violations:
