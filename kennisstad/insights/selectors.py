@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kennisstad.insights.figures import project_profiles
 from kennisstad.portfolio.models import (
     Agenda,
     Participation,
@@ -114,7 +115,7 @@ class ReportFigures:
     organisations: int
     top_leads: list[OrganisationCount]
     other_lead_organisations: int
-    multi_kind_projects: int
+    multi_sector_projects: int
     projects_with_update: int
 
 
@@ -253,9 +254,6 @@ def report_figures(*, agenda: Agenda) -> ReportFigures:
     )
     # Cutting a list of ties at one project would pick names arbitrarily; they are counted instead.
     top_leads = [OrganisationCount(row["root_name"], row["n"]) for row in leads if row["n"] >= 2][:TOP_LEADS]
-    # A unit has its organisation's kind, but a unit of another kind still counts as its organisation's.
-    root_kind = Coalesce("participations__organisation__parent__kind", "participations__organisation__kind")
-    multi_kind = projects.annotate(kinds=Count(root_kind, distinct=True)).filter(kinds__gte=2)
 
     return ReportFigures(
         projects=projects.count(),
@@ -265,7 +263,8 @@ def report_figures(*, agenda: Agenda) -> ReportFigures:
         organisations=participations.values("root").distinct().count(),
         top_leads=top_leads,
         other_lead_organisations=len(leads) - len(top_leads),
-        multi_kind_projects=multi_kind.count(),
+        # The dashboard's definition of a sector, so the report and /cijfers/ agree.
+        multi_sector_projects=project_profiles(agenda).multi_sector_projects,
         projects_with_update=ProgressUpdate.objects.filter(project__agenda=agenda)
         .order_by()
         .values("project_id")

@@ -75,7 +75,7 @@ def figure_rows(report: ProgressReport) -> list[tuple[str, object]]:
     return [
         (_("Projecten"), figures.projects),
         (_("Betrokken organisaties (onderdelen tellen bij hun organisatie)"), figures.organisations),
-        (_("Projecten met twee of meer soorten organisaties"), figures.multi_kind_projects),
+        (_("Projecten die twee of meer sectoren verbinden"), figures.multi_sector_projects),
         (_("Projecten met een voortgangsupdate"), figures.projects_with_update),
     ]
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from kennisstad.insights.figures import SECTOR_OF_KIND
 from kennisstad.insights.management.commands.report import Command
 from kennisstad.insights.network import collaboration_network
 from kennisstad.insights.selectors import progress_report
@@ -352,11 +353,11 @@ def test_the_figures_equal_direct_counts():
     assert figures.top_leads[0].name == "Gemeente Leiden"
     assert figures.other_lead_organisations == len(lead_counts) - len(figures.top_leads)
 
-    kinds = defaultdict(set)
+    sectors = defaultdict(set)
     for p in participations:
-        kinds[p.project_id].add(p.organisation.root().kind)
-    assert figures.multi_kind_projects == sum(len(k) >= 2 for k in kinds.values())
-    assert 0 < figures.multi_kind_projects < 58
+        sectors[p.project_id].add(SECTOR_OF_KIND[p.organisation.root().kind])
+    assert figures.multi_sector_projects == sum(len(s) >= 2 for s in sectors.values())
+    assert 0 < figures.multi_sector_projects < 58
 
     assert figures.projects_with_update == 2
 
