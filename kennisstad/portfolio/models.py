@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -253,3 +254,71 @@ class UnresolvedMention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.text} ({self.project.key})"
+
+
+class ProjectLineage(models.Model):
+    """The kennismakelaar's decision which earlier project a project continues, or that it is new.
+
+    ``portfolio.comparison`` suggests links between two agendas by title and organisations; a
+    decision overrides the suggestion. ``earlier`` empty means: confirmed as a new project.
+    Written only through ``portfolio.comparison.lineage_set`` (and ``lineage_confirm``).
+    """
+
+    later = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="lineage"
+    )
+    earlier = models.ForeignKey(
+        Project,
+        verbose_name=_("vervolg op"),
+        null=True,
+        blank=True,
+        # Without its predecessor the decision says nothing any more: back to the suggestion.
+        on_delete=models.CASCADE,
+        related_name="continuations",
+    )
+    # Copies of the two projects' agendas: a check constraint cannot follow a foreign key, and
+    # "earlier project from another agenda" is the rule the database must keep.
+    later_agenda = models.ForeignKey(
+        Agenda, verbose_name=_("agenda"), on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    earlier_agenda = models.ForeignKey(
+        Agenda,
+        verbose_name=_("eerdere agenda"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
+    note = models.CharField(_("opmerking"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgesteld door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("vastgesteld op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vervolg van een project")
+        verbose_name_plural = _("vervolgen van projecten")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(earlier__isnull=True) & Q(earlier_agenda__isnull=True))
+                | (
+                    Q(earlier__isnull=False)
+                    & Q(earlier_agenda__isnull=False)
+                    & ~Q(earlier_agenda=F("later_agenda"))
+                ),
+                name="lineage_earlier_from_other_agenda",
+            ),
+            # An earlier project is continued by at most one project of each later agenda.
+            models.UniqueConstraint(fields=["earlier", "later_agenda"], name="lineage_unique_earlier"),
+        ]
+
+    def __str__(self) -> str:
+        if self.earlier_id is None:
+            return f"{self.later.key}: {_('nieuw project')}"
+        return f"{self.later.key} ← {self.earlier.key}"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kennisstad.organisations.models import Organisation
 
-from .models import Agenda, Group, Participation, ProgressUpdate, Project, Role, Section
+from .models import Agenda, Group, Participation, ProgressUpdate, Project, ProjectLineage, Role, Section
 
 THEME_PAGE_SIZE = 50
 HOME_GROUP_LIMIT = 12
@@ -328,6 +328,10 @@ class ProjectPage:
     answers: list = field(default_factory=list)
     # Progress updates, newest first (the "Voortgang" timeline).
     updates: list[ProgressUpdate] = field(default_factory=list)
+    # Confirmed lineage (portfolio.comparison): the project of an earlier agenda this one continues,
+    # and the projects of later agendas that continue this one.
+    predecessor: Project | None = None
+    successors: list[Project] = field(default_factory=list)
 
 
 def project_page(*, period: str, key: str) -> ProjectPage:
@@ -341,6 +345,11 @@ def project_page(*, period: str, key: str) -> ProjectPage:
     if project is None:
         raise Http404(_("Dit project bestaat niet."))
     mentions = list(project.unresolved_mentions.all())
+    lineage = list(
+        ProjectLineage.objects.filter(Q(later=project) | Q(earlier=project))
+        .select_related("earlier__agenda", "later__agenda")
+        .order_by("later__agenda__period")
+    )
     return ProjectPage(
         project=project,
         blocks=description_blocks(project.description),
@@ -355,6 +364,8 @@ def project_page(*, period: str, key: str) -> ProjectPage:
             .only("slug", "title")
         ),
         updates=project_timeline(project),
+        predecessor=next((row.earlier for row in lineage if row.later_id == project.pk), None),
+        successors=[row.later for row in lineage if row.earlier_id == project.pk],
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import backoffice, views
+from . import backoffice, comparison_views, views
 
 app_name = "portfolio"
 
@@ -22,5 +22,22 @@ urlpatterns = [
         "backoffice/voortgang/<str:period>/<str:key>/herinnering/",
         backoffice.progress_remind,
         name="progress_remind",
+    ),
+    # Comparing two agendas: which projects continued, which are new, which ended.
+    path("backoffice/agendas/vergelijken/", comparison_views.agenda_compare, name="agenda_compare"),
+    path(
+        "backoffice/agendas/vergelijken/<str:period>/<str:key>/bevestigen/",
+        comparison_views.lineage_confirm,
+        name="lineage_confirm",
+    ),
+    path(
+        "backoffice/agendas/vergelijken/<str:period>/<str:key>/corrigeren/",
+        comparison_views.lineage_set,
+        name="lineage_set",
+    ),
+    path(
+        "backoffice/agendas/vergelijken/<str:period>/<str:key>/voorstel/",
+        comparison_views.lineage_clear,
+        name="lineage_clear",
     ),
 ]

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from kennisstad.organisations.models import Organisation
 from kennisstad.portfolio.models import Project, Section
+from kennisstad.portfolio.tests.test_compare import build_earlier_agenda
 
 pytestmark = pytest.mark.browser
 
@@ -156,6 +157,8 @@ def _kennisloket_data(broker):
 
 def test_kennisloket_and_back_office_pages_have_no_serious_wcag_violations(page, site, kennismakelaar):
     question, assignment, published, token = _kennisloket_data(kennismakelaar)
+    # A second agenda, so the comparison page shows its three lists and the correction forms.
+    build_earlier_agenda()
     public = {
         "ask": "/vraag/",
         "assignments": "/opgaven/",
@@ -173,6 +176,7 @@ def test_kennisloket_and_back_office_pages_have_no_serious_wcag_violations(page,
         "progress-list": "/backoffice/voortgang/",
         "progress-project": "/backoffice/voortgang/2023-2027/1i/",
         "reports": "/backoffice/rapporten/",
+        "agenda-compare": "/backoffice/agendas/vergelijken/",
     }
     failures = []
 
