@@ -25,12 +25,13 @@ from xml.sax.saxutils import escape
 
 import networkx as nx
 import numpy as np
-from django.db.models import F
+from django.core.cache import cache
+from django.db.models import Count, F, Max
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kennisstad.organisations.models import Organisation
-from kennisstad.portfolio.models import Agenda, Participation, Role, Section
+from kennisstad.portfolio.models import Agenda, Participation, Project, Role, Section
 from kennisstad.portfolio.selectors import root_of_participant
 
 MIN_THEMES = 3
@@ -39,6 +40,8 @@ MIN_BETWEENNESS = 0.05
 # Any fixed seed gives a fixed picture; this one spreads the Leiden network evenly.
 LAYOUT_SEED = 20
 LAYOUT_ITERATIONS = 200
+# A cached network is rebuilt when its data changes (see _data_version) and at the latest after this.
+CACHE_SECONDS = 15 * 60
 # Labels for the largest nodes (and every verbinder) keep the picture readable.
 LABELLED_NODES = 14
 
@@ -200,6 +203,56 @@ def collaboration_network(
         nodes=sorted(nodes.values(), key=lambda n: (-n.projects, n.name.casefold(), n.slug)),
         edges=sorted(edges, key=lambda e: (-e.weight, e.source.name.casefold(), e.target.name.casefold())),
     )
+
+
+def _data_version(agenda: Agenda) -> str:
+    """Changes whenever anything the network is built from changes: participations, projects, organisations.
+
+    Participations are only ever added and deleted (imports replace them), so their count and highest
+    id change with them; projects and organisations carry their last change.
+    """
+    participations = Participation.objects.filter(project__agenda=agenda).aggregate(
+        n=Count("pk"), top=Max("pk")
+    )
+    projects = Project.objects.filter(agenda=agenda).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    organisations = Organisation.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return "|".join(
+        str(value)
+        for value in (
+            participations["n"],
+            participations["top"],
+            projects["n"],
+            projects["changed"] and projects["changed"].timestamp(),
+            organisations["n"],
+            organisations["changed"] and organisations["changed"].timestamp(),
+        )
+    )
+
+
+def cached_collaboration_network(
+    *, agenda: Agenda, section: Section | None = None, with_units: bool = False
+) -> CollaborationNetwork:
+    """``collaboration_network`` from the cache while its data is unchanged.
+
+    The layout and betweenness dominate the cost on a large agenda, and the page, the SVG, the PNG
+    and the JSON of one filter are asked for one after the other. The reasons are words, so the
+    language is part of the key.
+    """
+    key = "insights:network:" + ":".join(
+        str(part)
+        for part in (
+            agenda.pk,
+            section.pk if section else "-",
+            int(with_units),
+            get_language(),
+            _data_version(agenda),
+        )
+    )
+    network = cache.get(key)
+    if network is None:
+        network = collaboration_network(agenda=agenda, section=section, with_units=with_units)
+        cache.set(key, network, CACHE_SECONDS)
+    return network
 
 
 def _stable(node: NetworkNode) -> tuple[str, str]:

@@ -4,7 +4,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kennisstad.insights.network import CollaborationNetwork, collaboration_network, verbinder_rule
+from kennisstad.insights.network import CollaborationNetwork, cached_collaboration_network, verbinder_rule
 from kennisstad.insights.selectors import ProgressReport
 
 
@@ -82,7 +82,7 @@ def figure_rows(report: ProgressReport) -> list[tuple[str, object]]:
 
 def annex_network(report: ProgressReport) -> CollaborationNetwork:
     """The collaboration network of the report's agenda, for the annex's picture."""
-    return collaboration_network(agenda=report.agenda)
+    return cached_collaboration_network(agenda=report.agenda)
 
 
 def network_heading() -> str:

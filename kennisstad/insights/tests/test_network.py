@@ -11,9 +11,15 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
 
-from kennisstad.insights.network import collaboration_network, network_png, network_svg
+from kennisstad.insights.network import (
+    cached_collaboration_network,
+    collaboration_network,
+    network_png,
+    network_svg,
+)
 from kennisstad.organisations.models import Organisation
 from kennisstad.portfolio.models import Agenda, Participation, Project, Role, Section
 
@@ -397,3 +403,28 @@ def test_an_agenda_without_participants_gives_an_empty_network_and_pictures(clie
     assert (
         response.status_code == 200 and "Geen organisaties met projecten in deze selectie." in response.text
     )
+
+
+def test_the_cached_network_follows_changes_to_its_data(agenda, django_assert_max_num_queries):
+    before = cached_collaboration_network(agenda=agenda)
+    # Unchanged data: only the three version queries, no rebuild.
+    with django_assert_max_num_queries(3):
+        again = cached_collaboration_network(agenda=agenda)
+    assert [(n.slug, n.projects) for n in again.nodes] == [(n.slug, n.projects) for n in before.nodes]
+
+    newcomer = Organisation.objects.create(name="Stichting Nieuwkomer", slug="stichting-nieuwkomer")
+    project = Project.objects.filter(agenda=agenda).order_by("position").first()
+    Participation.objects.create(project=project, organisation=newcomer, role=Role.PARTNER, position=99)
+    after = cached_collaboration_network(agenda=agenda)
+    assert "stichting-nieuwkomer" in {node.slug for node in after.nodes}
+
+    Participation.objects.filter(organisation=newcomer).delete()
+    assert "stichting-nieuwkomer" not in {
+        node.slug for node in cached_collaboration_network(agenda=agenda).nodes
+    }
+
+    # Kinds and reasons are words: each language has its own entry.
+    with translation.override("en"):
+        english = cached_collaboration_network(agenda=agenda)
+    assert english.nodes[0].kind_label == "municipality"
+    assert cached_collaboration_network(agenda=agenda).nodes[0].kind_label == "gemeente"

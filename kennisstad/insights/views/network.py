@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from kennisstad.insights.network import (
     CollaborationNetwork,
-    collaboration_network,
+    cached_collaboration_network,
     network_elements,
     network_png,
     network_svg,
@@ -83,7 +83,7 @@ def _network_request(request) -> NetworkRequest | None:
         filters["afdelingen"] = "on"
     return NetworkRequest(
         form=form,
-        network=collaboration_network(agenda=agenda, section=section, with_units=with_units),
+        network=cached_collaboration_network(agenda=agenda, section=section, with_units=with_units),
         query=urlencode(filters),
     )
 
