@@ -251,6 +251,15 @@ def measure_site(port: int, urls: dict, args) -> list[Measurement]:
         ("organisation", urls["organisation"]),
     ]
     targets += [(label, f"/zoeken/?q={quote(query)}") for label, query in SEARCHES]
+    targets += [
+        ("network", "/netwerk/"),
+        ("network: theme filter", urls["network_theme"]),
+        ("network: with units", "/netwerk/?afdelingen=on"),
+        ("network: SVG download", "/netwerk/netwerk.svg"),
+        ("network: PNG download", "/netwerk/netwerk.png"),
+        ("figures dashboard", "/cijfers/"),
+        ("figures: CSV download", "/cijfers/organisaties.csv"),
+    ]
     faceted = facet_url(port)
     if faceted:
         targets.append((f"search: {FACET_QUERY} + facet", faceted))
@@ -265,11 +274,75 @@ def measure_site(port: int, urls: dict, args) -> list[Measurement]:
     return results
 
 
+@dataclass
+class CommandMeasurement:
+    label: str
+    samples: list[float]
+    peak_rss_kib: int
+    size: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+
+def timed_command(env: dict, args: list[str]) -> tuple[float, int]:
+    """Wall time and peak resident memory (KiB) of one ``kennisstad`` process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "kennisstad", *args],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    # wait4 reports the child's own peak memory, which RUSAGE_CHILDREN would mix with earlier children.
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    error = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"kennisstad {' '.join(args)} failed:\n{error}")
+    return seconds, usage.ru_maxrss
+
+
+def measure_reports(env: dict, period: str, out_dir: Path, args) -> list[CommandMeasurement]:
+    """The progress report in every format, each a fresh process as the command runs in practice.
+
+    The baseline is the same command's ``--help``: starting Python and Django, which every run pays.
+    """
+    runs = [("report command startup (baseline)", ["report", "voortgang", "--help"], None)]
+    for fmt in args.report_formats:
+        out = out_dir / f"voortgang.{fmt}"
+        runs.append(
+            (
+                f"report {fmt}",
+                ["report", "voortgang", "--agenda", period, "--format", fmt, "--out", str(out)],
+                out,
+            )
+        )
+    results = []
+    for label, command, out in runs:
+        samples, peak = [], 0
+        started = time.perf_counter()
+        for _ in range(args.report_runs):
+            seconds, rss = timed_command(env, command)
+            samples.append(seconds)
+            peak = max(peak, rss)
+            # A PDF of thousands of pages takes minutes; one sample of it says enough.
+            if time.perf_counter() - started > args.budget:
+                break
+        size = out.stat().st_size if out else 0
+        results.append(CommandMeasurement(label, samples, peak, size))
+        log(f"  {label}: median {results[-1].median:.2f} s, peak {peak / 1024:.0f} MiB")
+    return results
+
+
 # ---------------------------------------------------------------------------
 # One database: build, measure, grow, measure
 
 
-def run_database(database: str, args) -> list[tuple[str, dict, list[Measurement]]]:
+def run_database(database: str, args) -> list[tuple[str, dict, list[Measurement], list[CommandMeasurement]]]:
     with contextlib.ExitStack() as stack:
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kennisstad-bench-")))
         env = {
@@ -309,7 +382,9 @@ def run_database(database: str, args) -> list[tuple[str, dict, list[Measurement]
             described = synthetic(env, "describe")
             log(f"  {phase}: {described['counts']}")
             with running_server(env, log_path) as port:
-                phases.append((phase, described, measure_site(port, described["urls"], args)))
+                pages = measure_site(port, described["urls"], args)
+            reports = measure_reports(env, described["period"], data_dir, args) if args.report_formats else []
+            phases.append((phase, described, pages, reports))
         return phases
 
 
@@ -326,7 +401,7 @@ def print_report(results: dict, args, server_description: str, seconds: float) -
         f"(at most ~{args.budget:.0f} s per URL)"
     )
     for database, phases in results.items():
-        for phase, described, measurements in phases:
+        for phase, described, measurements, reports in phases:
             counts = described["counts"]
             print()
             print(
@@ -343,12 +418,32 @@ def print_report(results: dict, args, server_description: str, seconds: float) -
                     f"{m.median / baseline.median:>9.1f} {m.p95 / baseline.p95:>13.1f} {m.size / 1024:>8.1f}"
                 )
             for m in measurements:
-                if m.label in ("theme", "project", "organisation") or m.label.endswith("+ facet"):
+                if m.label in (
+                    "theme",
+                    "project",
+                    "organisation",
+                    "network: theme filter",
+                ) or m.label.endswith("+ facet"):
                     print(f"  {m.label}: {m.url}")
+            if reports:
+                print_reports(reports)
     print()
     print(
         "× static: the figure divided by the static file's in the same block (median by median, p95 by p95)."
     )
+
+
+def print_reports(reports: list[CommandMeasurement]) -> None:
+    print()
+    header = f"{'':32} {'n':>4} {'median s':>10} {'× startup':>10} {'peak MiB':>9} {'KiB':>8}"
+    print(header)
+    print("-" * len(header))
+    baseline = reports[0]
+    for m in reports:
+        print(
+            f"{m.label:32} {len(m.samples):>4} {m.median:>10.2f} {m.median / baseline.median:>10.1f} "
+            f"{m.peak_rss_kib / 1024:>9.0f} {m.size / 1024:>8.1f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -376,9 +471,21 @@ def main(argv: list[str] | None = None) -> None:
         default=5.0,
         help="stop measuring a URL after this many seconds, once it has 5 samples (default 5)",
     )
+    parser.add_argument(
+        "--report-formats",
+        type=lambda text: [fmt for fmt in text.split(",") if fmt],
+        default=["pdf", "docx", "xlsx", "csv"],
+        help="report formats to time, comma-separated (default pdf,docx,xlsx,csv; '' skips the reports)",
+    )
+    parser.add_argument(
+        "--report-runs", type=int, default=3, help="runs per report format within the budget (default 3)"
+    )
     args = parser.parse_args(argv)
-    if args.scale < 1 or args.requests < 1 or args.warmup < 0:
-        parser.error("--scale and --requests must be at least 1, --warmup at least 0")
+    if args.scale < 1 or args.requests < 1 or args.warmup < 0 or args.report_runs < 1:
+        parser.error("--scale, --requests and --report-runs must be at least 1, --warmup at least 0")
+    unknown = set(args.report_formats) - {"pdf", "docx", "xlsx", "csv"}
+    if unknown:
+        parser.error(f"unknown report format(s): {', '.join(sorted(unknown))}")
 
     # A SIGTERM (e.g. from a CI timeout) unwinds through the finally blocks that stop the servers.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -166,7 +166,9 @@ def describe() -> dict:
             "theme": theme.get_absolute_url(),
             "project": project.get_absolute_url(),
             "organisation": organisation.get_absolute_url(),
+            "network_theme": f"/netwerk/?agenda={agenda.period}&thema={theme.slug}",
         },
+        "period": agenda.period,
     }
 
 
