@@ -47,3 +47,10 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _erasure_journal(settings, tmp_path_factory):
+    """Erasures in tests go to a journal of their own, never to the one in the data directory."""
+    settings.ERASURE_JOURNAL = tmp_path_factory.mktemp("journal") / "erasures.jsonl"
+    settings.ERASURE_HASH_KEY = "test-erasure-hash-key"

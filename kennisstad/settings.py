@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kennisstad.loket",
     "kennisstad.accounts",
     "kennisstad.insights",
+    "kennisstad.ops",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,15 @@ LOKET_ANSWER_DAYS = envint("LOKET_ANSWER_DAYS", 14)
 LOKET_POSTS_PER_HOUR = envint("LOKET_POSTS_PER_HOUR", 5)
 # The broker's address: told about new questions and registrations (empty: no notification).
 LOKET_BROKER_EMAIL = os.environ.get("LOKET_BROKER_EMAIL", "")
+# Every erasure is also appended to this file, outside the database, so that restoring an older
+# backup erases the same people again (`kennisstad reapply_erasures`). Its e-mail hashes are keyed
+# with ERASURE_HASH_KEY, else a key generated once into ERASURE_HASH_KEY_FILE (mode 600).
+ERASURE_JOURNAL = Path(os.environ.get("ERASURE_JOURNAL", DATA_DIR / "erasures.jsonl"))
+ERASURE_HASH_KEY = os.environ.get("ERASURE_HASH_KEY", "")
+ERASURE_HASH_KEY_FILE = Path(os.environ.get("ERASURE_HASH_KEY_FILE", DATA_DIR / "erasure_hash_key"))
+# Backups (`kennisstad backup`) and where pg_dump/pg_restore live (else PATH, else Debian's place).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 # Progress tracking: a project without a progress update for this many months is flagged in
 # the back office ("geen update sinds …") and its contact can be sent a reminder.

@@ -5,7 +5,6 @@ Views, management commands and tests call these; nothing else saves loket models
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kennisstad.lib import erasure_journal
 from kennisstad.lib.mail import absolute_url, send_templated_mail
 
 from .matching import EarlierQuestion, MatchResult, match_question
@@ -558,7 +558,9 @@ def _reindex_answer(published: PublishedAnswer) -> None:
 
 
 def email_hash(email: str) -> str:
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest() if email else ""
+    """A keyed hash of the address: lets a re-applied erasure recognise the person without the
+    stored hash revealing who it was (see ``kennisstad.lib.erasure_journal``)."""
+    return erasure_journal.email_hash(email)
 
 
 def asker_data(question: Question) -> dict:
@@ -594,10 +596,23 @@ def asker_data_exported(*, question: Question) -> dict:
     return data
 
 
-def _anonymise(question: Question, *, reason: str, remove_text: bool) -> None:
-    Erasure.objects.create(
-        reference=question.reference, email_hash=email_hash(question.asker_email), reason=reason
-    )
+def _record_erasure(*, reference: str, email: str, reason: str) -> None:
+    """The Erasure row and the journal line that makes a restore erase this person again.
+
+    The line is written before the transaction commits: should it roll back, re-applying the
+    journal later only erases what was about to be erased anyway, whereas writing it after the
+    commit could lose the line in a crash and bring the person back with an older backup."""
+    at = timezone.now()
+    hashed = email_hash(email)
+    Erasure.objects.create(reference=reference, email_hash=hashed, reason=reason, at=at)
+    erasure_journal.append(reference=reference, email_hash=hashed, at=at, reason=reason)
+
+
+def _interest_reference(interest: Interest) -> str:
+    return f"aanmelding-{interest.pk}"
+
+
+def _anonymise(question: Question, *, remove_text: bool) -> None:
     question.asker_name = ""
     question.asker_email = ""
     if remove_text:
@@ -620,9 +635,15 @@ def asker_data_erase(*, question: Question) -> Question:
     question is closed, since nobody can be answered any more."""
     if asker_data_erased(question):
         return question
+    _record_erasure(reference=question.reference, email=question.asker_email, reason="request")
+    _erase_question(question)
+    return question
+
+
+def _erase_question(question: Question, *, text: str = "") -> None:
     # Status reasons were written to the asker and may quote them, like notes and answers.
     question.status_reason = ""
-    _anonymise(question, reason="request", remove_text=True)
+    _anonymise(question, remove_text=True)
     question.events.filter(kind=QuestionEvent.Kind.NOTE).update(text=ERASED_TEXT)
     question.events.filter(kind=QuestionEvent.Kind.STATUS).exclude(text="").update(text=ERASED_TEXT)
     question.events.filter(kind=QuestionEvent.Kind.ANSWER).update(before="", after="")
@@ -638,8 +659,7 @@ def asker_data_erase(*, question: Question) -> Question:
             after=question.status,
             text=_("Op verzoek van de vraagsteller verwijderd."),
         )
-    _event(question, QuestionEvent.Kind.ANONYMISED, text=_("Op verzoek van de vraagsteller."))
-    return question
+    _event(question, QuestionEvent.Kind.ANONYMISED, text=text or _("Op verzoek van de vraagsteller."))
 
 
 @dataclass
@@ -668,24 +688,112 @@ def anonymise_expired(*, now=None, months: int | None = None, dry_run: bool = Fa
         return counts
     with transaction.atomic():
         for question in questions:
-            _anonymise(question, reason="retention", remove_text=False)
+            _record_erasure(reference=question.reference, email=question.asker_email, reason="retention")
+            _anonymise(question, remove_text=False)
             _event(question, QuestionEvent.Kind.ANONYMISED, text=_("Bewaartermijn verstreken."))
         for interest in interests:
-            Erasure.objects.create(
-                reference=f"aanmelding-{interest.pk}",
-                email_hash=email_hash(interest.email),
-                reason="retention",
+            _record_erasure(reference=_interest_reference(interest), email=interest.email, reason="retention")
+            _anonymise_interest(interest, now=now)
+    return counts
+
+
+def _anonymise_interest(interest: Interest, *, now) -> None:
+    # "Toegewezen aan <name> (...)" in the assignment's history names the student too.
+    if interest.name:
+        for update in interest.assignment.updates.filter(text__contains=interest.name):
+            update.text = update.text.replace(interest.name, ERASED_TEXT)
+            update.save(update_fields=["text"])
+    interest.name = ""
+    interest.email = ""
+    interest.message = ERASED_TEXT
+    interest.anonymised_at = now
+    interest.save(update_fields=["name", "email", "message", "anonymised_at"])
+
+
+@dataclass
+class ReapplyCounts:
+    entries: int = 0
+    questions: int = 0
+    interests: int = 0
+    records: int = 0
+    journalled: int = 0
+
+
+def _same_person(*, created_at, email: str, entry: erasure_journal.JournalEntry) -> bool:
+    """Whether a row is the one the journal entry erased, not a later one that got the same number.
+
+    Restoring an older backup also restores the id counters, so a question sent after the
+    restore can get the reference of one erased before it: it was created after the erasure,
+    and its address (if it still has one) has another hash."""
+    if created_at > entry.at:
+        return False
+    return not email or email_hash(email) == entry.email_hash
+
+
+def erasures_reapply(*, dry_run: bool = False) -> ReapplyCounts:
+    """Erase again everyone the erasure journal names, typically after restoring a backup.
+
+    Questions and registrations are found by their reference (as erasure works: per question or
+    registration, not per address); a removal on request removes the texts as well, retention
+    only the contact data. Missing Erasure rows are re-created with their original time, and
+    Erasure rows the journal lacks (erasures from before it existed) are added to it. Running it
+    again changes nothing."""
+    counts = ReapplyCounts()
+    now = timezone.now()
+    text = _("Opnieuw verwijderd na het terugzetten van een back-up.")
+    with transaction.atomic():
+        entries = erasure_journal.read()
+        journalled = {(entry.reference, entry.reason) for entry in entries}
+        for erasure in Erasure.objects.order_by("at", "pk"):
+            if (erasure.reference, erasure.reason) in journalled:
+                continue
+            entry = erasure_journal.JournalEntry(
+                erasure.reference, erasure.email_hash, erasure.at, erasure.reason
             )
-            # "Toegewezen aan <name> (...)" in the assignment's history names the student too.
-            if interest.name:
-                for update in interest.assignment.updates.filter(text__contains=interest.name):
-                    update.text = update.text.replace(interest.name, ERASED_TEXT)
-                    update.save(update_fields=["text"])
-            interest.name = ""
-            interest.email = ""
-            interest.message = ERASED_TEXT
-            interest.anonymised_at = now
-            interest.save(update_fields=["name", "email", "message", "anonymised_at"])
+            if not dry_run:
+                erasure_journal.append(
+                    reference=entry.reference, email_hash=entry.email_hash, at=entry.at, reason=entry.reason
+                )
+            journalled.add((entry.reference, entry.reason))
+            entries.append(entry)
+            counts.journalled += 1
+        counts.entries = len(entries)
+        recorded = set(Erasure.objects.values_list("reference", "reason"))
+        for entry in entries:
+            if (entry.reference, entry.reason) not in recorded:
+                Erasure.objects.create(
+                    reference=entry.reference, email_hash=entry.email_hash, at=entry.at, reason=entry.reason
+                )
+                recorded.add((entry.reference, entry.reason))
+                counts.records += 1
+            if entry.reference.startswith("aanmelding-"):
+                number = entry.reference.removeprefix("aanmelding-")
+                interest = (
+                    Interest.objects.filter(pk=int(number), anonymised_at__isnull=True).first()
+                    if number.isdigit()
+                    else None
+                )
+                if interest and _same_person(
+                    created_at=interest.created_at, email=interest.email, entry=entry
+                ):
+                    _anonymise_interest(interest, now=now)
+                    counts.interests += 1
+                continue
+            question = Question.objects.filter(reference=entry.reference).first()
+            if question is None or not _same_person(
+                created_at=question.created_at, email=question.asker_email, entry=entry
+            ):
+                continue
+            if entry.reason == "request":
+                if not asker_data_erased(question):
+                    _erase_question(question, text=text)
+                    counts.questions += 1
+            elif question.anonymised_at is None:
+                _anonymise(question, remove_text=False)
+                _event(question, QuestionEvent.Kind.ANONYMISED, text=text)
+                counts.questions += 1
+        if dry_run:
+            transaction.set_rollback(True)
     return counts
 
 
