@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -79,12 +80,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kennisstad.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kennisstad.lib.throttle.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "kennisstad.lib.context_processors.site",
             ],
         },
@@ -128,6 +132,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = None  # in-memory test database
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2 for new passwords; older PBKDF2 hashes still verify and are rehashed at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# The model backend with a lockout: after LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address within LOGIN_LOCKOUT_MINUTES, that pair is refused for LOGIN_LOCKOUT_MINUTES.
+AUTHENTICATION_BACKENDS = ["kennisstad.lib.lockout.LockoutModelBackend"]
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,10 +174,13 @@ STORAGES = {
     },
 }
 
-# Uploaded agenda documents are parsed in memory; this bounds what a form may send.
-DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
-AGENDA_UPLOAD_MAX_BYTES = envint("AGENDA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# A request body without files may be this large (Django's default); uploaded files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file instead of held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = envint("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# The largest agenda document the back-office import accepts (the reverse proxy should cap
+# request bodies a little above this, see README, Security).
+AGENDA_UPLOAD_MAX_BYTES = envint("AGENDA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # Behind a reverse proxy that terminates TLS (see README, Operations).
 HTTPS = envbool("KENNISSTAD_HTTPS", not DEBUG)
@@ -177,7 +197,21 @@ SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# No inline script or style, no eval: everything comes from our own static files. The nonce is
+# only for the few inline elements of Django's own admin (it renders them with {% csp_nonce_attr %});
+# a page that does not ask for a nonce gets none in its header.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 # Django's mailers: the console by default, SMTP once EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kennisstad@localhost")
@@ -225,6 +259,16 @@ ERASURE_HASH_KEY_FILE = Path(os.environ.get("ERASURE_HASH_KEY_FILE", DATA_DIR / 
 # Backups (`kennisstad backup`) and where pg_dump/pg_restore live (else PATH, else Debian's place).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+
+# Requests one address may make to a view in a window: view name -> (methods, limit, seconds).
+# Over the limit the visitor gets a 429 page (templates/429.html).
+SEARCH_REQUESTS_PER_MINUTE = envint("SEARCH_REQUESTS_PER_MINUTE", 120)
+LOGIN_POSTS_PER_ADDRESS = envint("LOGIN_POSTS_PER_ADDRESS", 30)
+RATE_LIMITS = {
+    "search:search": (("GET", "HEAD"), SEARCH_REQUESTS_PER_MINUTE, 60),
+    # Across usernames, so one address cannot try a password on many accounts.
+    "admin:login": (("POST",), LOGIN_POSTS_PER_ADDRESS, 15 * 60),
+}
 
 # Progress tracking: a project without a progress update for this many months is flagged in
 # the back office ("geen update sinds …") and its contact can be sent a reminder.

@@ -2,9 +2,13 @@ from pathlib import Path
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .readers import SUPPORTED_SUFFIXES
+from kennisstad.lib.uploads import docx_problem, pdf_problem
+
+from .common import AgendaFormatError
+from .readers import HTML_SUFFIXES, SUPPORTED_SUFFIXES, TEXT_SUFFIXES, decode_text
 
 
 class AgendaUploadForm(forms.Form):
@@ -36,4 +40,26 @@ class AgendaUploadForm(forms.Form):
                 _("Het bestand is te groot (maximaal %(max)d MB).")
                 % {"max": settings.AGENDA_UPLOAD_MAX_BYTES // (1024 * 1024)}
             )
+        # The extension alone proves nothing: look at the content before a parser does.
+        problem = _content_problem(document, suffix)
+        if problem:
+            raise forms.ValidationError(
+                _("%(problem)s — er is niets veranderd.") % {"problem": problem}, code="content"
+            )
         return document
+
+
+def _content_problem(document, suffix: str) -> str | None:
+    if suffix == ".pdf":
+        return pdf_problem(document)
+    if suffix == ".docx":
+        return docx_problem(document)
+    if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
+        document.seek(0)
+        data = document.read()
+        document.seek(0)
+        try:
+            decode_text(data)
+        except AgendaFormatError:
+            return gettext("Het bestand is geen leesbare tekst (of is leeg)")
+    return None

@@ -12,11 +12,15 @@ from django.core.cache import cache
 
 
 def client_address(request) -> str:
-    """The visitor's address; behind the reverse proxy the first X-Forwarded-For hop is it."""
+    """The visitor's address; behind the reverse proxy the last X-Forwarded-For hop is it.
+
+    The proxy appends the address it saw; every earlier hop is whatever the visitor sent, so
+    trusting the first one would let anyone pick an address and dodge the lockout and limits.
+    """
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()
+            return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
 
 

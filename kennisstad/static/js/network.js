@@ -74,6 +74,13 @@
     .catch(function () { /* the server's SVG stays in place */ });
 
   function draw(data) {
+    // cytoscape injects a <style> element, which the Content-Security-Policy blocks, unless an
+    // element with this id exists; its one rule (position: relative) is in site.css instead.
+    if (!document.getElementById("__________cytoscape_stylesheet")) {
+      var marker = document.createElement("meta");
+      marker.id = "__________cytoscape_stylesheet";
+      document.head.appendChild(marker);
+    }
     container.textContent = "";
     container.classList.add("is-interactive");
     container.setAttribute("role", "img");
