@@ -259,15 +259,21 @@ ERASURE_HASH_KEY_FILE = Path(os.environ.get("ERASURE_HASH_KEY_FILE", DATA_DIR / 
 # Backups (`kennisstad backup`) and where pg_dump/pg_restore live (else PATH, else Debian's place).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "backups"))
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+# Every time staff are shown personal data it is logged (accounts.PersonalDataAccess); rows older
+# than this are removed by the daily `kennisstad anonymise_questions`.
+ACCESS_LOG_RETENTION_MONTHS = envint("ACCESS_LOG_RETENTION_MONTHS", 24)
 
 # Requests one address may make to a view in a window: view name -> (methods, limit, seconds).
 # Over the limit the visitor gets a 429 page (templates/429.html).
 SEARCH_REQUESTS_PER_MINUTE = envint("SEARCH_REQUESTS_PER_MINUTE", 120)
 LOGIN_POSTS_PER_ADDRESS = envint("LOGIN_POSTS_PER_ADDRESS", 30)
+PASSWORD_RESET_POSTS_PER_HOUR = envint("PASSWORD_RESET_POSTS_PER_HOUR", 5)
 RATE_LIMITS = {
     "search:search": (("GET", "HEAD"), SEARCH_REQUESTS_PER_MINUTE, 60),
     # Across usernames, so one address cannot try a password on many accounts.
     "admin:login": (("POST",), LOGIN_POSTS_PER_ADDRESS, 15 * 60),
+    # So that nobody can fill a colleague's mailbox with reset e-mails.
+    "accounts:password_reset": (("POST",), PASSWORD_RESET_POSTS_PER_HOUR, 60 * 60),
 }
 
 # Progress tracking: a project without a progress update for this many months is flagged in

@@ -17,5 +17,7 @@ urlpatterns = [
     # Before the admin: the broker's inbox lives under /backoffice/kennisloket/.
     path("", include("kennisstad.loket.urls")),
     path("", include("kennisstad.insights.urls")),
+    # Password reset and invitations for back-office users (also before the admin's catch-all).
+    path("backoffice/wachtwoord/", include("kennisstad.accounts.urls")),
     path("backoffice/", admin.site.urls),
 ]

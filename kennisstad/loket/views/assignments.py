@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from kennisstad.accounts.services import log_personal_data_access
 from kennisstad.lib.paging import page_number, page_url
 from kennisstad.lib.ratelimit import too_many
 
@@ -177,6 +178,8 @@ def backoffice_detail(request, pk: int):
                 return redirect(reverse("loket:backoffice_assignment", args=[pk]))
         status = 400
     interests = list(assignment.interests.all())
+    if any(interest.name or interest.email for interest in interests):
+        log_personal_data_access(request, subject=f"aanmeldingen voor opgave {assignment.pk}", obj=assignment)
     context = {
         "assignment": assignment,
         "interests": interests,

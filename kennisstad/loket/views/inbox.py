@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kennisstad.accounts.services import log_personal_data_access
 from kennisstad.lib.paging import page_number, page_url
 
 from .. import selectors, services
@@ -138,6 +139,9 @@ def _question_page(request, question: Question, *, status: int = 200, **bound_fo
             }
         )
     forms.update(bound_forms)
+    # The page shows the asker's name and e-mail address (once they are removed, nothing is left to log).
+    if question.asker_name or question.asker_email:
+        log_personal_data_access(request, subject=f"vraag {question.reference}", obj=question)
     context = {
         "question": question,
         "suggestions": suggestions,

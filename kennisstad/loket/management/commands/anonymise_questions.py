@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kennisstad.accounts.services import prune_access_log
 from kennisstad.loket.services import anonymise_expired
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
         "Verwijder persoonsgegevens waarvan de bewaartermijn voorbij is: naam en e-mailadres van "
         "vraagstellers bij vragen die langer dan de bewaartermijn zijn afgesloten, en naam, "
         "e-mailadres en bericht van aanmeldingen voor opgaven die zo lang geleden zijn afgerond of "
-        "ingetrokken. Bedoeld om dagelijks te draaien (cron of systemd-timer); vaker draaien kan "
+        "ingetrokken. Ruimt ook het log van inzage in persoonsgegevens op (regels ouder dan "
+        "ACCESS_LOG_RETENTION_MONTHS). Bedoeld om dagelijks te draaien (cron of systemd-timer); vaker draaien kan "
         "geen kwaad. Met --dry-run verandert er niets en zie je alleen hoeveel het er zouden zijn."
     )
 
@@ -49,3 +51,8 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"Geanonimiseerd: {what} (bewaartermijn {months} maanden).")
+        # The access log has a retention period of its own, independent of --months.
+        log_months = settings.ACCESS_LOG_RETENTION_MONTHS
+        pruned = _count(prune_access_log(months=log_months, dry_run=dry_run), "regel", "regels")
+        verb = "zouden worden verwijderd" if dry_run else "verwijderd"
+        self.stdout.write(f"Inzagelog: {pruned} ouder dan {log_months} maanden {verb}.")
