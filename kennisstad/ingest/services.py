@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from kennisstad.lib.concurrency import version_bump
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.organisations.models import Organisation
 from kennisstad.organisations.selectors import alias_index, non_organisation_terms
@@ -224,6 +225,8 @@ class _ProjectWriter:
         if is_new:
             self.report.created.append(change)
         elif change.changes:
+            # An admin form opened before the import must not put the old text back.
+            version_bump(project)
             self.report.updated.append(change)
         else:
             self.report.unchanged.append(key)

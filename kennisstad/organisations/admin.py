@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from kennisstad.lib.concurrency import ConflictCheckedAdmin
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.search.models import SearchDocument
 from kennisstad.search.services import reindex_organisation, remove_document
@@ -65,7 +66,8 @@ class IsUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ConflictCheckedAdmin, admin.ModelAdmin):
+    conflict_subject = _("deze organisatie")
     list_display = ["name", "kind", "parent", "project_count", "alias_list", "uncertain"]
     list_filter = ["kind", IsUnitFilter, "uncertain"]
     search_fields = ["name", "aliases__text"]

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kennisstad.lib.concurrency import ConflictCheckedAdmin
 from kennisstad.organisations.models import Organisation
 from kennisstad.search.models import SearchDocument
 from kennisstad.search.services import index_projects, remove_document
@@ -82,20 +83,37 @@ class HasUnresolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ConflictCheckedAdmin, admin.ModelAdmin):
+    # Two people editing one project: the later save is refused and shown both versions.
+    conflict_subject = _("dit project")
     list_display = ["key", "title", "section", "group", "status", "lead_list"]
     list_display_links = ["key", "title"]
     list_filter = ["agenda", "section", "status", OrganisationFilter, RoleFilter, HasUnresolvedFilter]
     search_fields = ["code", "key", "title", "description", "participations__organisation__name"]
     list_select_related = ["section", "group__section"]
-    readonly_fields = ["key", "leads_raw", "partners_raw", "source_documents", "created_at", "updated_at"]
+    readonly_fields = [
+        "key",
+        "leads_raw",
+        "partners_raw",
+        "source_documents",
+        "created_at",
+        "updated_at",
+        "updated_by",
+    ]
     fieldsets = [
         (None, {"fields": ["agenda", "section", "group", "code", "key", "title", "slug", "description"]}),
         (_("Status en contact"), {"fields": ["status", "status_note", "contact"]}),
         (
             _("Zoals in het brondocument"),
             {
-                "fields": ["leads_raw", "partners_raw", "source_documents", "created_at", "updated_at"],
+                "fields": [
+                    "leads_raw",
+                    "partners_raw",
+                    "source_documents",
+                    "created_at",
+                    "updated_at",
+                    "updated_by",
+                ],
                 "classes": ["collapse"],
             },
         ),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from kennisstad.lib.access import back_office_required
+from kennisstad.lib.concurrency import EditConflict, conflict_message, form_differences
 from kennisstad.lib.formguard import PlainTextField
 
 from . import selectors, services
@@ -90,6 +91,15 @@ class ContactEmailForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Hier gaan herinneringen heen. Het staat niet op de openbare site."),
     )
+    # The project's version when the form was shown: a save after someone else's is refused.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            key: gettext_lazy("Het formulier mist de versie waarmee het geopend is. Open de pagina opnieuw.")
+            for key in ("required", "invalid", "min_value")
+        },
+    )
 
 
 # --- the list ----------------------------------------------------------------------------------
@@ -134,11 +144,21 @@ def _get_project(period: str, key: str) -> Project:
     return project
 
 
-def _project_page(request, project: Project, *, status: int = 200, reminder_error: str = "", **bound_forms):
+def _project_page(
+    request,
+    project: Project,
+    *,
+    status: int = 200,
+    reminder_error: str = "",
+    edit_conflict: dict | None = None,
+    **bound_forms,
+):
     """The project's progress page; ``bound_forms`` replace the empty forms (a form with errors)."""
     forms_ = {
         "update_form": ProgressUpdateForm(project=project, initial={"date": timezone.localdate()}),
-        "contact_form": ContactEmailForm(initial={"contact_email": project.contact_email}),
+        "contact_form": ContactEmailForm(
+            initial={"contact_email": project.contact_email, "version": project.version}
+        ),
     }
     forms_.update(bound_forms)
     timeline = selectors.project_timeline(project)
@@ -149,6 +169,7 @@ def _project_page(request, project: Project, *, status: int = 200, reminder_erro
         "is_stale": selectors.progress_is_stale(latest),
         "latest_date": latest,
         "reminder_error": reminder_error,
+        "edit_conflict": edit_conflict,
         **forms_,
     }
     return render(request, "portfolio/backoffice/progress_project.html", context, status=status)
@@ -209,7 +230,21 @@ def progress_contact(request, period: str, key: str):
         return _project_page(request, project, status=400, contact_form=form)
     try:
         services.project_contact_email_set(
-            project=project, email=form.cleaned_data["contact_email"], by=request.user
+            project=project,
+            email=form.cleaned_data["contact_email"],
+            by=request.user,
+            version=form.cleaned_data["version"],
+        )
+    except EditConflict as conflict:
+        # Nothing was written. Show both addresses and keep the typed one, now answering the saved
+        # version, so saving again is a deliberate choice.
+        edit_conflict = {
+            "message": conflict_message(conflict, subject=_("dit project")),
+            "differences": form_differences(form, conflict.current),
+        }
+        retyped = ContactEmailForm({**request.POST.dict(), "version": conflict.current.version})
+        return _project_page(
+            request, _get_project(period, key), status=409, edit_conflict=edit_conflict, contact_form=retyped
         )
     except ValidationError as error:
         _add_service_error(form, error)

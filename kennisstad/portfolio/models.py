@@ -121,6 +121,18 @@ class Project(models.Model):
     position = models.PositiveIntegerField(_("volgorde"), default=0)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+    # Optimistic concurrency (kennisstad.lib.concurrency): an edit form carries the version it
+    # showed and is refused when the row has moved on, so no save silently overwrites another.
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bijgewerkt door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("project")

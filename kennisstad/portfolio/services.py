@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kennisstad.lib.concurrency import version_bump, version_claim
 from kennisstad.lib.mail import absolute_url, send_templated_mail
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.organisations.models import Organisation
@@ -48,6 +49,8 @@ def unresolved_text_map(*, text: str, organisation: Organisation) -> list[str]:
         mention.delete()
         if mention.project.key not in changed:
             changed.append(mention.project.key)
+            # Its participations changed: an open change form of the project must not undo that.
+            version_bump(mention.project)
     index_projects({mention.project for mention in mentions})
     return changed
 
@@ -118,6 +121,8 @@ def progress_update_add(
     update.save()
     if changes_status:
         project.status = new_status
+        # An admin form opened before this update would otherwise put the old status back.
+        version_bump(project, by=by)
         project.save(update_fields=["status", "updated_at"])
         # The status is a facet of the public search.
         index_projects([project])
@@ -160,13 +165,22 @@ def progress_reminder_send(*, project: Project, by) -> Project:
     return project
 
 
-def project_contact_email_set(*, project: Project, email: str, by) -> Project:
-    """Set (or clear, with an empty string) the address progress reminders go to."""
+@transaction.atomic
+def project_contact_email_set(*, project: Project, email: str, by, version: int | None = None) -> Project:
+    """Set (or clear, with an empty string) the address progress reminders go to.
+
+    ``version`` is the project's version the form showed: when someone saved the project since,
+    nothing is written and ``kennisstad.lib.concurrency.EditConflict`` is raised.
+    """
     email = (email or "").strip()
     try:
         email = Project._meta.get_field("contact_email").clean(email, project)
     except ValidationError as error:
         raise ValidationError({"contact_email": error.messages}) from error
+    if version is None:
+        version_bump(project, by=by)
+    else:
+        version_claim(project, version=version, by=by)
     project.contact_email = email
     project.save(update_fields=["contact_email", "updated_at"])
     logger.info("contact e-mail of %s set by %s", project.key, by)

@@ -243,6 +243,7 @@ def test_a_project_saved_in_the_back_office_is_found_by_the_public_search(broker
         "unresolved_mentions-INITIAL_FORMS": "0",
         "links-TOTAL_FORMS": "0",
         "links-INITIAL_FORMS": "0",
+        "_edit_version": project.version,
     }
 
     response = broker_client.post(reverse("admin:portfolio_project_change", args=[project.pk]), data)

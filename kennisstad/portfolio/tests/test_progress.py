@@ -249,7 +249,10 @@ def test_it_counts_calendar_months_back():
 
 
 def test_it_sends_a_reminder_to_the_contact(editor_client, demo, mailoutbox):
-    editor_client.post(url("progress_contact", "1a"), {"contact_email": "trekker@example.org"})
+    version = Project.objects.get(key="1a").version
+    editor_client.post(
+        url("progress_contact", "1a"), {"contact_email": "trekker@example.org", "version": version}
+    )
     add_update("1a", days_ago(300), text="Kick-off met alle partners.")
 
     response = editor_client.post(url("progress_remind", "1a"))
