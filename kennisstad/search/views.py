@@ -20,7 +20,7 @@ FACET_TITLES = {
 @require_GET
 def search_page(request):
     query = request.GET.get("q", "").strip()[:200]
-    filters = {name: request.GET.get(name, "").strip()[:200] or None for name in FILTERS}
+    filters = {name: request.GET.get(name, "").replace("\x00", "").strip()[:200] or None for name in FILTERS}
     number = page_number(request)
     searched = bool(query or any(filters.values()))
     results = search(query, **filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE) if searched else None
