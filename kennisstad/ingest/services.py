@@ -344,9 +344,12 @@ def import_agenda(
             for position, raw in enumerate(parsed.projects):
                 try:
                     writer.write(raw, position, source_name)
-                except DatabaseError as error:
+                except (DatabaseError, ValidationError) as error:
+                    # A row the models refuse (e.g. a project before any theme heading) is a fault
+                    # of the document, reported like any other; the transaction rolls back.
+                    reason = _validation_message(error) if isinstance(error, ValidationError) else error
                     raise AgendaFormatError(
-                        f"project {raw.key} kon niet worden opgeslagen: {error}", line=raw.line
+                        f"project {raw.key} kon niet worden opgeslagen: {reason}", line=raw.line
                     ) from error
                 seen_keys.add(raw.key)
                 if progress:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from kennisstad.insights.charts import render_chart
 from kennisstad.insights.figures import CHART_SLUGS, dashboard
 from kennisstad.insights.selectors import agenda_for_report, agenda_periods
+from kennisstad.lib.spreadsheet import as_text
 
 
 def _requested_agenda(request):
@@ -48,8 +49,8 @@ def figures_csv(request, slug: str):
         raise Http404(_("Deze tabel bestaat niet."))
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(chart.headers)
-    writer.writerows(chart.rows)
+    writer.writerow([as_text(header) for header in chart.headers])
+    writer.writerows([as_text(cell) for cell in row] for row in chart.rows)
     name = f"kennisstad-cijfers-{slug}-{agenda.period}.csv" if agenda else f"kennisstad-cijfers-{slug}.csv"
     # The byte-order mark makes Excel read the file as UTF-8 instead of the system code page.
     return HttpResponse(
