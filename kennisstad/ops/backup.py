@@ -12,7 +12,6 @@ import errno
 import gzip
 import io
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -252,25 +251,15 @@ def _sqlite_restore(path: Path) -> None:
         os.unlink(copy)
 
 
-_DUMP_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?!DATA )(\S+) (\S+) ")
-
-
 def _pg_restore(path: Path) -> None:
     pg_restore = pg_tool("pg_restore")
-    listing = _run([pg_restore, "--list", str(path)], what="pg_restore --list", stdout=subprocess.PIPE)
-    in_dump = {
-        match[2]
-        for line in listing.stdout.decode(errors="replace").splitlines()
-        if (match := _DUMP_TABLE.match(line)) and match[1] == "public"
-    }
     connection = connections["default"]
     with connection.cursor() as cursor:
-        live = set(connection.introspection.table_names(cursor))
-    # --clean drops only what the dump has: tables made by later migrations would stay behind and
-    # make the migrations that create them fail. They go in the same transaction as the restore.
-    drop = "".join(
-        f"DROP TABLE IF EXISTS {connection.ops.quote_name(t)} CASCADE;" for t in sorted(live - in_dump)
-    )
+        live = sorted(connection.introspection.table_names(cursor))
+    # --clean only undoes what the dump has: tables, columns and foreign keys made by later
+    # migrations would stay behind (and a newer foreign key to auth_user stops the drop of its
+    # primary key). Every live table goes first, in the same transaction as the restore.
+    drop = "".join(f"DROP TABLE IF EXISTS {connection.ops.quote_name(t)} CASCADE;" for t in live)
     connections.close_all()
     descriptor, script = tempfile.mkstemp(prefix=".kennisstad-restore-", suffix=".sql")
     os.close(descriptor)
