@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "kennisstad.lib.context_processors.site",
+                "kennisstad.accounts.context_processors.backoffice_access",
             ],
         },
     },
@@ -143,7 +144,11 @@ PASSWORD_HASHERS = [
 ]
 # The model backend with a lockout: after LOGIN_FAILURE_LIMIT wrong passwords for one username
 # from one address within LOGIN_LOCKOUT_MINUTES, that pair is refused for LOGIN_LOCKOUT_MINUTES.
-AUTHENTICATION_BACKENDS = ["kennisstad.lib.lockout.LockoutModelBackend"]
+# The lockout backend checks passwords; the role backend answers what a role may do, per object.
+AUTHENTICATION_BACKENDS = [
+    "kennisstad.lib.lockout.LockoutModelBackend",
+    "kennisstad.accounts.roles.RolePermissionBackend",
+]
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 

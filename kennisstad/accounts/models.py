@@ -39,3 +39,44 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.username} · {self.subject} · {self.get_kind_display()}"
+
+
+class Role(models.TextChoices):
+    """What a back-office user may do; the rules per role are in ``roles.py``."""
+
+    KENNISMAKELAAR = "kennismakelaar", _("kennismakelaar")
+    REDACTEUR = "redacteur", _("redacteur van een organisatie")
+    STUURGROEP = "stuurgroep", _("stuurgroep")
+
+
+class BackOfficeRole(models.Model):
+    """A back-office user's role and, for an editor, the organisations whose projects it keeps up to date.
+
+    A user without a row (or a superuser) is covered by ``roles.role_of``; Django's own permission boxes
+    do not widen a role at object level, so an editor never gets another organisation's project.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="backoffice_role",
+    )
+    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
+    organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("organisaties"),
+        blank=True,
+        related_name="editor_roles",
+        help_text=_(
+            "Alleen voor redacteuren: zij bewerken de projecten waarin deze organisaties of hun "
+            "onderdelen meedoen, en de pagina's van deze organisaties."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("rol in de backoffice")
+        verbose_name_plural = _("rollen in de backoffice")
+
+    def __str__(self):
+        return f"{self.user.get_username()}: {self.get_role_display()}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from kennisstad.lib.mail import absolute_url, send_templated_mail
 
 from .models import PersonalDataAccess
+from .roles import assign_role
 
 # --- staff access to personal data -----------------------------------------------------------
 
@@ -76,11 +77,19 @@ def invitation_url(user) -> str:
     return absolute_url(reverse("accounts:invite_confirm", args=[uid, token]))
 
 
-def invite_backoffice_user(*, email: str, name: str = "", language: str | None = None) -> Invitation:
+def invite_backoffice_user(
+    *,
+    email: str,
+    name: str = "",
+    language: str | None = None,
+    role: str | None = None,
+    organisations=(),
+) -> Invitation:
     """Create a staff account without a usable password for ``email`` and mail it a link to set one.
 
     Inviting the same address again, before a password was set, sends a fresh link; an address
-    whose account is already in use is refused. Permissions are given in the back office.
+    whose account is already in use is refused. ``role`` (and for an editor its ``organisations``)
+    is given at once, so the link opens exactly the part of the back office the person needs.
     """
     email = email.strip().lower()
     validate_email(email)
@@ -107,6 +116,8 @@ def invite_backoffice_user(*, email: str, name: str = "", language: str | None =
                 )
                 % {"email": email}
             )
+        if role:
+            assign_role(user, role, organisations)
     url = invitation_url(user)
     send_templated_mail(
         template="accounts/email/uitnodiging",

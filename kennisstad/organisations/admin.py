@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from kennisstad.accounts import roles
+from kennisstad.accounts.admin_scope import OrganisationScopedAdmin
 from kennisstad.lib.concurrency import ConflictCheckedAdmin
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.search.models import SearchDocument
@@ -66,7 +68,7 @@ class IsUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ConflictCheckedAdmin, admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin, ConflictCheckedAdmin, admin.ModelAdmin):
     conflict_subject = _("deze organisatie")
     list_display = ["name", "kind", "parent", "project_count", "alias_list", "uncertain"]
     list_filter = ["kind", IsUnitFilter, "uncertain"]
@@ -75,6 +77,18 @@ class OrganisationAdmin(ConflictCheckedAdmin, admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     inlines = [AliasInline, UnitInline]
     fields = ["name", "slug", "kind", "parent", "website", "description", "uncertain"]
+    # An editor keeps its organisation's page (website, description); names, aliases and the place
+    # in the tree decide how imports recognise organisations, so they are the kennismakelaar's.
+    identity_fields = ["name", "slug", "kind", "parent", "uncertain"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if roles.is_kennismakelaar(request.user):
+            return fields
+        return [*fields, *self.identity_fields]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if roles.is_kennismakelaar(request.user) else {}
 
     def get_queryset(self, request):
         return (

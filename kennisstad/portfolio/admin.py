@@ -5,6 +5,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kennisstad.accounts import roles
+from kennisstad.accounts.admin_scope import ProjectScopedAdmin
 from kennisstad.lib.concurrency import ConflictCheckedAdmin
 from kennisstad.organisations.models import Organisation
 from kennisstad.search.models import SearchDocument
@@ -83,7 +85,7 @@ class HasUnresolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(ConflictCheckedAdmin, admin.ModelAdmin):
+class ProjectAdmin(ProjectScopedAdmin, ConflictCheckedAdmin, admin.ModelAdmin):
     # Two people editing one project: the later save is refused and shown both versions.
     conflict_subject = _("dit project")
     list_display = ["key", "title", "section", "group", "status", "lead_list"]
@@ -119,9 +121,18 @@ class ProjectAdmin(ConflictCheckedAdmin, admin.ModelAdmin):
         ),
     ]
     inlines = [ParticipationInline, UnresolvedMentionInline, ProjectLinkInline]
+    # An editor keeps its projects' content and partners up to date; where a project sits in the
+    # agenda is the kennismakelaar's.
+    placement_fields = ["agenda", "section", "group", "code", "slug"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("participations__organisation")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if roles.is_kennismakelaar(request.user):
+            return fields
+        return [*fields, *self.placement_fields]
 
     # The public search must show what the kennismakelaar just saved.
     def save_related(self, request, form, formsets, change):
@@ -189,7 +200,7 @@ class UnresolvedMentionAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     actions = ["map_to_organisation", "mark_not_organisation"]
 
-    @admin.action(description=_("Koppelen aan een organisatie…"))
+    @admin.action(description=_("Koppelen aan een organisatie…"), permissions=["change"])
     def map_to_organisation(self, request, queryset):
         texts = sorted({mention.text for mention in queryset})
         if "apply" in request.POST:
@@ -226,7 +237,7 @@ class UnresolvedMentionAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description=_("Markeren als geen organisatie"))
+    @admin.action(description=_("Markeren als geen organisatie"), permissions=["change"])
     def mark_not_organisation(self, request, queryset):
         texts = sorted({mention.text for mention in queryset})
         for text in texts:

@@ -6,7 +6,7 @@ message at the field and what was typed, status 400. A success redirects back (P
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kennisstad.accounts import roles
 from kennisstad.lib.access import back_office_required
 from kennisstad.lib.concurrency import EditConflict, conflict_message, form_differences
 from kennisstad.lib.formguard import PlainTextField
@@ -22,17 +23,25 @@ from kennisstad.lib.formguard import PlainTextField
 from . import selectors, services
 from .models import Project
 
-PROGRESS_PERMISSION = "portfolio.add_progressupdate"
-
-
-# --- access ------------------------------------------------------------------------------------
+# --- access: every role sees the list (an editor only its own projects); per project, see ``_permitted`` ---
 
 
 def can_track_progress(user) -> bool:
-    return user.is_authenticated and user.is_active and user.is_staff and user.has_perm(PROGRESS_PERMISSION)
+    return (
+        user.is_authenticated
+        and user.is_staff
+        and roles.role_of(user) is not None
+        and user.has_perm("portfolio.view_progressupdate")
+    )
 
 
 progress_editor_required = back_office_required(can_track_progress)
+
+
+def _permitted(request, project: Project, permission: str) -> None:
+    """403 unless the user may do ``permission`` on this project (an editor: only its own)."""
+    if not request.user.has_perm(permission, project):
+        raise PermissionDenied
 
 
 # --- forms: they only check and convert input; the services decide ----------------------------
@@ -120,7 +129,10 @@ def progress_list(request):
             selected_section=section,
             stale_only=bool(data.get("verouderd")),
             overview=selectors.progress_overview(
-                agenda=agenda, stale_only=bool(data.get("verouderd")), section=section
+                agenda=agenda,
+                stale_only=bool(data.get("verouderd")),
+                section=section,
+                organisations=roles.organisation_scope(request.user),
             ),
         )
     template = "portfolio/backoffice/progress_list.html"
@@ -163,8 +175,12 @@ def _project_page(
     forms_.update(bound_forms)
     timeline = selectors.project_timeline(project)
     latest = timeline[0].date if timeline else None
+    user = request.user
     context = {
         "project": project,
+        "may_add_update": user.has_perm("portfolio.add_progressupdate", project),
+        "may_edit_contact": user.has_perm("portfolio.change_project", project),
+        "may_remind": roles.is_kennismakelaar(user),
         "timeline": timeline,
         "is_stale": selectors.progress_is_stale(latest),
         "latest_date": latest,
@@ -194,13 +210,16 @@ def _back(project: Project, anchor: str):
 @progress_editor_required
 @require_GET
 def progress_project(request, period: str, key: str):
-    return _project_page(request, _get_project(period, key))
+    project = _get_project(period, key)
+    _permitted(request, project, "portfolio.view_project")
+    return _project_page(request, project)
 
 
 @progress_editor_required
 @require_POST
 def progress_add(request, period: str, key: str):
     project = _get_project(period, key)
+    _permitted(request, project, "portfolio.add_progressupdate")
     form = ProgressUpdateForm(request.POST, project=project)
     if not form.is_valid():
         return _project_page(request, project, status=400, update_form=form)
@@ -225,6 +244,7 @@ def progress_add(request, period: str, key: str):
 @require_POST
 def progress_contact(request, period: str, key: str):
     project = _get_project(period, key)
+    _permitted(request, project, "portfolio.change_project")
     form = ContactEmailForm(request.POST)
     if not form.is_valid():
         return _project_page(request, project, status=400, contact_form=form)
@@ -260,6 +280,9 @@ def progress_contact(request, period: str, key: str):
 @require_POST
 def progress_remind(request, period: str, key: str):
     project = _get_project(period, key)
+    # Reminders are the kennismakelaar's way of asking partners for news.
+    if not roles.is_kennismakelaar(request.user):
+        raise PermissionDenied
     try:
         services.progress_reminder_send(project=project, by=request.user)
     except ValidationError as error:

@@ -17,22 +17,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from kennisstad.accounts import roles
 from kennisstad.lib.access import back_office_required
 
 from . import comparison, selectors
 from .models import Agenda, Project
 
-COMPARE_PERMISSION = "portfolio.change_project"
 NEW_PROJECT = "nieuw"
 
 
+# The steering group reads the comparison; only the kennismakelaar decides which project continued which.
 def can_compare_agendas(user) -> bool:
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or (user.is_staff and user.has_perm(COMPARE_PERMISSION))
+    return user.is_authenticated and user.is_staff and roles.can_read_reports(user)
 
 
-comparison_editor_required = back_office_required(can_compare_agendas)
+def can_decide_lineage(user) -> bool:
+    return user.is_authenticated and user.is_staff and roles.is_kennismakelaar(user)
+
+
+comparison_reader_required = back_office_required(can_compare_agendas)
+comparison_editor_required = back_office_required(can_decide_lineage)
 
 
 class AgendaChoiceForm(forms.Form):
@@ -72,7 +76,7 @@ def _compare_page(request, *, status: int = 200):
     return render(request, "portfolio/backoffice/agenda_compare.html", context, status=status)
 
 
-@comparison_editor_required
+@comparison_reader_required
 @require_GET
 def agenda_compare(request):
     return _compare_page(request)

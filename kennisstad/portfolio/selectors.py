@@ -462,13 +462,15 @@ def progress_overview(
     agenda: Agenda,
     stale_only: bool = False,
     section: Section | None = None,
+    organisations: frozenset[int] | None = None,
     today: datetime.date | None = None,
 ) -> ProgressOverview:
     """Every project of the agenda (or of one section) with its latest update and whether it is stale.
 
     A project that never had an update counts as stale: nobody has said how it is doing. The
     counts are over the section's projects whatever ``stale_only`` says, so the filter can show
-    how many it hides. One query for the rows.
+    how many it hides. ``organisations`` (an editor's) keeps the projects in which one of them takes
+    part; None keeps all. One query for the rows.
     """
     cutoff = stale_before(today)
     latest = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date", "-created_at", "-pk")
@@ -485,6 +487,10 @@ def progress_overview(
     )
     if section is not None:
         projects = projects.filter(section=section)
+    if organisations is not None:
+        projects = projects.filter(
+            pk__in=Participation.objects.filter(organisation_id__in=organisations).values("project_id")
+        )
     rows = [
         ProgressRow(
             project=project,

@@ -101,3 +101,36 @@ def test_an_existing_account_is_not_invited(kennismakelaar, mailoutbox):
         call_command("invite_backoffice_user", "geen-adres", stdout=io.StringIO())
 
     assert mailoutbox == []
+
+
+def test_an_editor_is_invited_with_its_role_and_organisation(mailoutbox):
+    from kennisstad.accounts import roles
+    from kennisstad.portfolio.tests.factories import OrganisationFactory
+
+    hogeschool = OrganisationFactory(name="Hogeschool Leiden", slug="hogeschool-leiden")
+    call_command(
+        "invite_backoffice_user",
+        "redacteur@hsleiden.example",
+        "--rol",
+        "redacteur",
+        "--organisatie",
+        "hogeschool-leiden",
+        stdout=io.StringIO(),
+    )
+
+    user = get_user_model().objects.get()
+    assert user.is_staff
+    assert roles.role_of(user) == "redacteur"
+    assert roles.editor_organisation_ids(user) == {hogeschool.pk}
+    assert len(mailoutbox) == 1
+
+
+def test_an_editor_without_a_known_organisation_is_not_invited(mailoutbox):
+    with pytest.raises(CommandError, match="Geen organisatie gevonden"):
+        call_command(
+            "invite_backoffice_user", "x@example.org", "--rol", "redacteur", "--organisatie", "Onbekend"
+        )
+    with pytest.raises(CommandError, match="ten minste één organisatie"):
+        call_command("invite_backoffice_user", "x@example.org", "--rol", "redacteur")
+    assert not get_user_model().objects.exists()
+    assert mailoutbox == []

@@ -13,7 +13,6 @@ import pdfplumber
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -22,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from kennisstad.accounts.models import Role as BackOfficeRole
+from kennisstad.accounts.roles import assign_role
 from kennisstad.insights.figures import SECTOR_OF_KIND
 from kennisstad.insights.management.commands.report import Command
 from kennisstad.insights.network import collaboration_network
@@ -431,12 +432,11 @@ URL = reverse("insights:reports")
 
 @pytest.fixture
 def viewer(db):
+    """A member of the steering group: the reports are what it reads."""
     user = get_user_model().objects.create_user(
-        "redacteur", "r@example.org", "geheim-wachtwoord-1", is_staff=True
+        "stuurgroep", "s@example.org", "geheim-wachtwoord-1", is_staff=True
     )
-    user.user_permissions.add(
-        Permission.objects.get(codename="view_project", content_type__app_label="portfolio")
-    )
+    assign_role(user, BackOfficeRole.STUURGROEP)
     return user
 
 

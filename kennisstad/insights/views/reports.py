@@ -4,17 +4,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from kennisstad.accounts import roles
 from kennisstad.insights import reports as report_formats
 from kennisstad.insights.forms import ReportForm
 from kennisstad.insights.selectors import agenda_for_report, progress_report
 from kennisstad.lib.access import back_office_required
 from kennisstad.portfolio.models import Agenda
 
-REPORT_PERMISSION = "portfolio.view_project"
-
 
 def can_view_reports(user) -> bool:
-    return user.is_active and (user.is_superuser or (user.is_staff and user.has_perm(REPORT_PERMISSION)))
+    return user.is_staff and roles.can_read_reports(user)
 
 
 report_viewer_required = back_office_required(can_view_reports)

@@ -7,12 +7,13 @@ projects: unchanged titles, reworded titles with the same organisations, and pro
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
+from kennisstad.accounts.models import Role as BackOfficeRole
+from kennisstad.accounts.roles import assign_role
 from kennisstad.portfolio import comparison
 from kennisstad.portfolio.models import Agenda, Participation, Project, ProjectLineage, Role, Section
 
@@ -355,7 +356,9 @@ def test_it_sends_anonymous_visitors_to_the_login(client):
     )
 
 
-def test_it_refuses_staff_without_the_permission_and_admits_staff_with_it(client, django_user_model):
+def test_it_refuses_staff_without_a_role_lets_the_steering_group_read_and_the_broker_decide(
+    client, django_user_model
+):
     user = django_user_model.objects.create_user(
         "redacteur", "r@example.org", "geheim-wachtwoord-1", is_staff=True
     )
@@ -367,11 +370,23 @@ def test_it_refuses_staff_without_the_permission_and_admits_staff_with_it(client
     )
     assert not ProjectLineage.objects.exists()
 
-    user.user_permissions.add(
-        Permission.objects.get(codename="change_project", content_type__app_label="portfolio")
-    )
+    assign_role(user, BackOfficeRole.STUURGROEP)
     client.force_login(django_user_model.objects.get(pk=user.pk))
-    assert client.get(PAGE).status_code == 200
+    page = client.get(PAGE)
+    assert page.status_code == 200
+    assert "/bevestigen/" not in page.text and "/corrigeren/" not in page.text  # read-only: no decision forms
+    assert (
+        client.post(decide_url("lineage_set", "1a"), {"eerder": EARLIER, "voorganger": "nieuw"}).status_code
+        == 403
+    )
+
+    assign_role(user, BackOfficeRole.KENNISMAKELAAR)
+    client.force_login(django_user_model.objects.get(pk=user.pk))
+    assert (
+        client.post(decide_url("lineage_set", "1a"), {"eerder": EARLIER, "voorganger": "nieuw"}).status_code
+        == 302
+    )
+    assert ProjectLineage.objects.count() == 1
 
 
 def test_it_shows_the_three_lists_with_counts_and_reasons(broker_client):

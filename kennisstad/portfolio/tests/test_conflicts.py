@@ -15,6 +15,7 @@ from kennisstad.lib.concurrency import VERSION_FIELD, EditConflict, version_clai
 from kennisstad.organisations.models import Organisation
 from kennisstad.portfolio import services
 from kennisstad.portfolio.models import Participation, Project, Role
+from kennisstad.tests.admin_forms import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -66,19 +67,7 @@ def bob(db) -> Client:
 
 
 def form_data(response) -> dict:
-    """What the browser would send back for an admin change form as rendered (typed values included)."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-    data[VERSION_FIELD] = response.context["edit_version"]
-    return data
+    return {**admin_form_data(response), VERSION_FIELD: response.context["edit_version"]}
 
 
 def saved_at(obj) -> str:

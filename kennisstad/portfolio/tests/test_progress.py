@@ -5,13 +5,14 @@ import html
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import date as date_filter
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kennisstad.accounts.models import Role
+from kennisstad.accounts.roles import assign_role, editor_organisation_ids
 from kennisstad.portfolio import selectors, services
 from kennisstad.portfolio.models import Agenda, ProgressUpdate, Project
 
@@ -332,13 +333,24 @@ def test_it_forbids_staff_without_the_permission(client, demo, staff_user, mailo
     assert not ProgressUpdate.objects.exists() and mailoutbox == []
 
 
-def test_it_lets_staff_with_the_permission_in(client, demo, staff_user):
-    staff_user.user_permissions.add(Permission.objects.get(codename="add_progressupdate"))
+def test_an_editor_adds_updates_to_the_projects_of_its_organisation_only(client, demo, staff_user):
+    project = Project.objects.get(key="1a")
+    organisation = project.participations.order_by("role", "position").first().organisation
+    assign_role(staff_user, Role.REDACTEUR, [organisation.parent or organisation])
+    scope = editor_organisation_ids(staff_user)
     client.force_login(staff_user)
 
-    assert client.get(url("progress_list")).status_code == 200
+    listed = {row.project.pk for row in client.get(url("progress_list")).context["overview"].rows}
+    assert listed == set(
+        Project.objects.filter(participations__organisation__in=scope).values_list("pk", flat=True)
+    )
+    assert project.pk in listed and len(listed) < Project.objects.count()
     assert client.post(url("progress_add", "1a"), form_data()).status_code == 302
     assert ProgressUpdate.objects.get().author == staff_user
+
+    elsewhere = Project.objects.exclude(pk__in=listed).first()
+    assert client.post(url("progress_add", elsewhere.key), form_data()).status_code == 403
+    assert ProgressUpdate.objects.count() == 1
 
 
 # --- the public project page -------------------------------------------------------------------
