@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "kennisstad.accounts",
     "kennisstad.insights",
     "kennisstad.ops",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified by a second factor; then our own rule for the back office.
+    "django_otp.middleware.OTPMiddleware",
+    "kennisstad.accounts.two_factor.TwoFactorMiddleware",
     "kennisstad.lib.throttle.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -151,6 +157,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+# Two-factor login (TOTP, kennisstad.accounts.two_factor). Any staff user may turn it on; when
+# TWO_FACTOR_REQUIRED, the roles for which roles.requires_two_factor holds (the kennismakelaar,
+# superusers) must set it up before they can use the back office. Off only for development and tests.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = SITE_NAME
+# The admin's device pages show no secret keys, QR codes or backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -19,3 +19,5 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Most tests log in with force_login; the two-factor tests switch this on.
+TWO_FACTOR_REQUIRED = False

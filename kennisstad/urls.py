@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("kennisstad.insights.urls")),
     # Password reset and invitations for back-office users (also before the admin's catch-all).
     path("backoffice/wachtwoord/", include("kennisstad.accounts.urls")),
+    # Two-factor login: set up, check, backup codes (before the admin's catch-all too).
+    path("backoffice/tweestaps/", include("kennisstad.accounts.two_factor_urls")),
     path("backoffice/", admin.site.urls),
 ]
