@@ -134,3 +134,36 @@ def test_an_editor_without_a_known_organisation_is_not_invited(mailoutbox):
         call_command("invite_backoffice_user", "x@example.org", "--rol", "redacteur")
     assert not get_user_model().objects.exists()
     assert mailoutbox == []
+
+
+def test_the_kennismakelaar_invites_an_editor_from_the_back_office(client, kennismakelaar, mailoutbox):
+    from kennisstad.accounts import roles
+    from kennisstad.portfolio.tests.factories import OrganisationFactory
+
+    naturalis = OrganisationFactory(name="Naturalis", slug="naturalis")
+    client.force_login(kennismakelaar)
+    url = reverse("admin:accounts_invite")
+    assert reverse("admin:accounts_invite") in client.get(reverse("admin:auth_user_changelist")).text
+
+    typed = {"email": "editor@naturalis.example", "name": "An Editor", "role": "redacteur", "language": "nl"}
+    refused = client.post(url, typed)
+    assert refused.status_code == 200
+    assert "Kies de organisatie(s) van deze redacteur." in refused.text
+    assert 'value="editor@naturalis.example"' in refused.text  # what was typed stays
+    assert mailoutbox == []
+
+    response = client.post(url, {**typed, "organisations": [naturalis.pk]})
+    user = get_user_model().objects.get(email="editor@naturalis.example")
+    assert response.status_code == 302
+    assert roles.role_of(user) == "redacteur"
+    assert roles.editor_organisation_ids(user) == {naturalis.pk}
+    assert len(mailoutbox) == 1
+
+
+def test_only_who_may_add_users_can_invite(client, django_user_model):
+    from kennisstad.accounts.roles import assign_role
+
+    steering = django_user_model.objects.create_user("sg", "sg@example.org", "x", is_staff=True)
+    assign_role(steering, "stuurgroep")
+    client.force_login(steering)
+    assert client.get(reverse("admin:accounts_invite")).status_code == 403
