@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "simple_history",
+    "kennisstad.history",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +96,8 @@ MIDDLEWARE = [
     # Marks a session verified by a second factor; then our own rule for the back office.
     "django_otp.middleware.OTPMiddleware",
     "kennisstad.accounts.two_factor.TwoFactorMiddleware",
+    # Puts the request user on every historical record (kennisstad.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "kennisstad.lib.throttle.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -21,5 +21,7 @@ urlpatterns = [
     path("backoffice/wachtwoord/", include("kennisstad.accounts.urls")),
     # Two-factor login: set up, check, backup codes (before the admin's catch-all too).
     path("backoffice/tweestaps/", include("kennisstad.accounts.two_factor_urls")),
+    # The history of records, with diffs and restore (before the admin's catch-all too).
+    path("backoffice/geschiedenis/", include("kennisstad.history.urls")),
     path("backoffice/", admin.site.urls),
 ]

@@ -1,10 +1,11 @@
 import tempfile
 from pathlib import Path
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from kennisstad.accounts import roles
@@ -13,7 +14,7 @@ from .common import AgendaFormatError
 from .forms import AgendaUploadForm
 from .models import ImportRun
 from .readers import read_agenda
-from .services import import_agenda
+from .services import import_agenda, import_run_undo, import_run_undo_plan
 
 
 @admin.register(ImportRun)
@@ -27,10 +28,12 @@ class ImportRunAdmin(admin.ModelAdmin):
         "updated_count",
         "unchanged_count",
         "by",
+        "undone_at",
     ]
     list_filter = ["agenda", "style"]
     readonly_fields = [field.name for field in ImportRun._meta.fields]
     change_list_template = "admin/ingest/importrun_change_list.html"
+    change_form_template = "admin/ingest/importrun_change_form.html"
 
     def has_add_permission(self, request):
         return False
@@ -41,8 +44,49 @@ class ImportRunAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("importeren/", self.admin_site.admin_view(self.import_view), name="ingest_import_agenda"),
+            path(
+                "<int:pk>/ongedaan-maken/",
+                self.admin_site.admin_view(self.undo_view),
+                name="ingest_importrun_undo",
+            ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_undo": roles.is_kennismakelaar(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def undo_view(self, request, pk):
+        """Confirmation page listing what the undo changes (or why it cannot), then the undo itself."""
+        if not roles.is_kennismakelaar(request.user):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=pk)
+        if request.method == "POST":
+            try:
+                plan = import_run_undo(run, by=request.user)
+            except ValidationError as refusal:
+                messages.error(request, " ".join(refusal.messages))
+            else:
+                messages.success(
+                    request,
+                    _("De importrun is ongedaan gemaakt: %(deleted)s verwijderd, %(restored)s teruggezet.")
+                    % {"deleted": len(plan.delete), "restored": len(plan.restore) + len(plan.bring_back)},
+                )
+                return redirect(reverse("admin:ingest_importrun_change", args=[run.pk]))
+        plan = import_run_undo_plan(run)
+        return TemplateResponse(
+            request,
+            "admin/ingest/importrun_undo.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Importrun ongedaan maken"),
+                "opts": self.model._meta,
+                "original": run,
+                "run": run,
+                "plan": plan,
+                "refusal": plan.refusal(),
+            },
+        )
 
     def import_view(self, request):
         # An import rewrites the whole agenda: the kennismakelaar's work, not an editor's.

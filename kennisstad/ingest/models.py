@@ -19,6 +19,16 @@ class ImportRun(models.Model):
     updated_count = models.PositiveIntegerField(_("gewijzigd"), default=0)
     unchanged_count = models.PositiveIntegerField(_("ongewijzigd"), default=0)
     summary = models.JSONField(_("samenvatting"), default=dict)
+    # Set by ingest.services.import_run_undo; a run is undone at most once.
+    undone_at = models.DateTimeField(_("ongedaan gemaakt op"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ongedaan gemaakt door"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("importrun")

@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from kennisstad.history.models import HistoryAction
+from kennisstad.history.recording import recording
+from kennisstad.history.services import state_write
 from kennisstad.lib.concurrency import version_bump
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.organisations.models import Organisation
@@ -298,7 +303,9 @@ class _ProjectWriter:
         if is_new:
             return None
         return FieldChange(
-            "onopgeloste vermeldingen", "; ".join(t for _, t in existing), "; ".join(t for _, t in wanted)
+            "onopgeloste vermeldingen",
+            "; ".join(t for _role, t in existing),
+            "; ".join(t for _role, t in wanted),
         )
 
 
@@ -339,21 +346,27 @@ def import_agenda(
     try:
         with transaction.atomic():
             agenda, _created = agenda_for_period(period)
-            writer = _ProjectWriter(agenda, alias_index(), non_organisation_terms(), report)
-            seen_keys = set()
-            for position, raw in enumerate(parsed.projects):
-                try:
-                    writer.write(raw, position, source_name)
-                except (DatabaseError, ValidationError) as error:
-                    # A row the models refuse (e.g. a project before any theme heading) is a fault
-                    # of the document, reported like any other; the transaction rolls back.
-                    reason = _validation_message(error) if isinstance(error, ValidationError) else error
-                    raise AgendaFormatError(
-                        f"project {raw.key} kon niet worden opgeslagen: {reason}", line=raw.line
-                    ) from error
-                seen_keys.add(raw.key)
-                if progress:
-                    progress(position + 1, len(parsed.projects))
+            # The run exists from the start, so every historical record the import writes names it
+            # (what import_run_undo undoes); its counts and summary follow at the end.
+            run = ImportRun.objects.create(
+                agenda=agenda, source_name=source_name, style=parsed.style, by=by, summary={}
+            )
+            with recording(by=by, import_run=run):
+                writer = _ProjectWriter(agenda, alias_index(), non_organisation_terms(), report)
+                seen_keys = set()
+                for position, raw in enumerate(parsed.projects):
+                    try:
+                        writer.write(raw, position, source_name)
+                    except (DatabaseError, ValidationError) as error:
+                        # A row the models refuse (e.g. a project before any theme heading) is a fault
+                        # of the document, reported like any other; the transaction rolls back.
+                        reason = _validation_message(error) if isinstance(error, ValidationError) else error
+                        raise AgendaFormatError(
+                            f"project {raw.key} kon niet worden opgeslagen: {reason}", line=raw.line
+                        ) from error
+                    seen_keys.add(raw.key)
+                    if progress:
+                        progress(position + 1, len(parsed.projects))
             report.not_in_document = list(
                 agenda.projects.exclude(key__in=seen_keys).order_by("position").values_list("key", flat=True)
             )
@@ -361,19 +374,12 @@ def import_agenda(
             agenda.imported_at = timezone.now()
             agenda.save(update_fields=["source_document", "imported_at"])
             reindex_agenda(agenda)  # in the transaction: a dry run or an error rolls the index back too
-            run = ImportRun.objects.create(
-                agenda=agenda,
-                source_name=source_name,
-                style=parsed.style,
-                by=by,
-                created_count=len(report.created),
-                updated_count=len(report.updated),
-                unchanged_count=len(report.unchanged),
-                summary={},
-            )
             report.import_run_id = run.pk
+            run.created_count = len(report.created)
+            run.updated_count = len(report.updated)
+            run.unchanged_count = len(report.unchanged)
             run.summary = report.as_dict()
-            run.save(update_fields=["summary"])
+            run.save(update_fields=["created_count", "updated_count", "unchanged_count", "summary"])
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -446,3 +452,132 @@ def import_theme_page(*, page: WebsitePage, agenda: Agenda) -> ThemePageReport:
         else:
             report.unused_headings.append(block.heading)
     return report
+
+
+# --- undoing an import run ---------------------------------------------------------------------
+
+# In the order an undo restores them (targets of foreign keys first); deletions go the other way.
+UNDO_MODELS = (
+    "organisations.organisation",
+    "organisations.alias",
+    "portfolio.project",
+    "portfolio.participation",
+)
+
+
+@dataclass
+class UndoStep:
+    model: type
+    pk: int
+    # The object's state before the run; None when the run created it.
+    before: object | None
+    description: str
+
+
+@dataclass
+class UndoPlan:
+    """What undoing a run would do, and why it cannot (``conflicts``, ``already_undone``)."""
+
+    run: ImportRun
+    delete: list[UndoStep] = field(default_factory=list)
+    restore: list[UndoStep] = field(default_factory=list)
+    bring_back: list[UndoStep] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def already_undone(self) -> bool:
+        return self.run.undone_at is not None
+
+    def refusal(self) -> str:
+        """The Dutch reason the undo is refused, or "" when it may go ahead."""
+        if self.already_undone:
+            return _("Deze importrun is al ongedaan gemaakt.")
+        if self.conflicts:
+            return _(
+                "Deze importrun kan niet ongedaan worden gemaakt: na de import is er nog iets gewijzigd "
+                "aan %(objects)s. Zet die wijzigingen eerst terug via de geschiedenis, of pas de gegevens "
+                "met de hand aan."
+            ) % {"objects": ", ".join(self.conflicts)}
+        return ""
+
+
+def _describe(label: str, record, project_names: dict[int, str]) -> str:
+    if label == "portfolio.project":
+        return f"{record.key} {record.title}"
+    if label == "portfolio.participation":
+        project = project_names.get(record.project_id, str(record.project_id))
+        return _("deelname in %(project)s") % {"project": project}
+    if label == "organisations.alias":
+        return _("alias %(text)s") % {"text": record.text}
+    return record.name
+
+
+def import_run_undo_plan(run: ImportRun) -> UndoPlan:
+    """Per object the run touched: its state before the run, and whether anything changed it since."""
+    plan = UndoPlan(run=run)
+    project_names = {}
+    for label in UNDO_MODELS:
+        model = apps.get_model(label)
+        touched = set(model.history.filter(import_run=run).values_list("id", flat=True))
+        if not touched:
+            continue
+        records: dict[int, list] = {}
+        # history_id grows with every record of a model: the order things happened in.
+        for record in model.history.filter(id__in=touched).order_by("history_id"):
+            records.setdefault(record.id, []).append(record)
+        if label == "portfolio.project":
+            project_names.update({pk: f"{rows[-1].key} {rows[-1].title}" for pk, rows in records.items()})
+        elif label == "portfolio.participation":
+            missing = {rows[-1].project_id for rows in records.values()} - set(project_names)
+            for project in Project.history.filter(id__in=missing).order_by("history_id"):
+                project_names[project.id] = f"{project.key} {project.title}"
+        for pk, rows in sorted(records.items()):
+            latest = rows[-1]
+            description = _describe(label, latest, project_names)
+            if latest.import_run_id != run.pk:
+                # For a participation, name its project: that is what people recognise.
+                if label == "portfolio.participation":
+                    description = project_names.get(latest.project_id, description)
+                if description not in plan.conflicts:
+                    plan.conflicts.append(description)
+                continue
+            first = next(index for index, row in enumerate(rows) if row.import_run_id == run.pk)
+            before = rows[first - 1] if first > 0 else None
+            if before is not None and before.history_type == "-":
+                before = None
+            if before is None:
+                if latest.history_type != "-":
+                    plan.delete.append(UndoStep(model, pk, None, description))
+            elif latest.history_type == "-":
+                plan.bring_back.append(UndoStep(model, pk, before, description))
+            else:
+                plan.restore.append(UndoStep(model, pk, before, description))
+    return plan
+
+
+@transaction.atomic
+def import_run_undo(run: ImportRun, *, by) -> UndoPlan:
+    """Undo everything ``run`` changed, as one new change: what it created is deleted, what it
+    changed goes back to its state before the run, what it deleted comes back.
+
+    Refused (ValidationError) for a run undone before, and when something the run touched was
+    changed after it by anything else: undoing would throw that change away unseen.
+    """
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    plan = import_run_undo_plan(run)
+    refusal = plan.refusal()
+    if refusal:
+        raise ValidationError(refusal, code="undo_refused")
+    reason = _("Importrun %(run)s ongedaan gemaakt") % {"run": run}
+    with recording(by=by, action=HistoryAction.UNDO, reason=reason):
+        for step in reversed(plan.delete):
+            obj = step.model._default_manager.filter(pk=step.pk).first()
+            if obj is not None:
+                obj.delete()
+        for step in [*plan.restore, *plan.bring_back]:
+            state_write(step.model, step.before, by=by)
+    reindex_agenda(run.agenda)
+    run.undone_at = timezone.now()
+    run.undone_by = by if getattr(by, "pk", None) is not None else None
+    run.save(update_fields=["undone_at", "undone_by"])
+    return plan

@@ -10,6 +10,22 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kennisstad.history.models import HistoricalRecordBase
+
+# What the question's history leaves out: everything the asker wrote or that names them, and what
+# quotes it (the erasure in loket.services clears these fields; its history must not keep a copy).
+QUESTION_HISTORY_EXCLUDED = [
+    "question",
+    "background",
+    "asker_name",
+    "asker_email",
+    "status_reason",
+    "answer",
+    "suggestions",
+    "similar_questions",
+]
 
 
 class District(models.Model):
@@ -130,6 +146,8 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("beantwoord op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    # The workflow's history without personal data (kennisstad.history); QuestionEvent keeps the rest.
+    history = HistoricalRecords(bases=[HistoricalRecordBase], excluded_fields=QUESTION_HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

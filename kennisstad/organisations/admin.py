@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kennisstad.accounts import roles
 from kennisstad.accounts.admin_scope import OrganisationScopedAdmin
+from kennisstad.history.admin import HistoryLinkedAdmin
 from kennisstad.lib.concurrency import ConflictCheckedAdmin
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.search.models import SearchDocument
@@ -68,7 +69,7 @@ class IsUnitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationScopedAdmin, ConflictCheckedAdmin, admin.ModelAdmin):
+class OrganisationAdmin(HistoryLinkedAdmin, OrganisationScopedAdmin, ConflictCheckedAdmin, admin.ModelAdmin):
     conflict_subject = _("deze organisatie")
     list_display = ["name", "kind", "parent", "project_count", "alias_list", "uncertain"]
     list_filter = ["kind", IsUnitFilter, "uncertain"]
@@ -118,7 +119,7 @@ class OrganisationAdmin(OrganisationScopedAdmin, ConflictCheckedAdmin, admin.Mod
 
 
 @admin.register(Alias)
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(HistoryLinkedAdmin, admin.ModelAdmin):
     form = NormalisedUniqueForm
     list_display = ["text", "organisation"]
     search_fields = ["text", "organisation__name"]

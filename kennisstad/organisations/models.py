@@ -3,7 +3,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from kennisstad.history.models import HistoricalRecordBase
 from kennisstad.lib.text import normalise_written_form
 
 
@@ -57,6 +59,8 @@ class Organisation(models.Model):
         related_name="+",
         editable=False,
     )
+    # Every change, with who made it and through which import (kennisstad.history).
+    history = HistoricalRecords(bases=[HistoricalRecordBase])
 
     class Meta:
         verbose_name = _("organisatie")
@@ -103,6 +107,7 @@ class Alias(WrittenForm):
         Organisation, verbose_name=_("organisatie"), on_delete=models.CASCADE, related_name="aliases"
     )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    history = HistoricalRecords(bases=[HistoricalRecordBase])
 
     class Meta(WrittenForm.Meta):
         verbose_name = _("alias")

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from kennisstad.accounts import roles
 from kennisstad.accounts.admin_scope import ProjectScopedAdmin
+from kennisstad.history.admin import HistoryLinkedAdmin
 from kennisstad.lib.concurrency import ConflictCheckedAdmin
 from kennisstad.organisations.models import Organisation
 from kennisstad.search.models import SearchDocument
@@ -85,7 +86,7 @@ class HasUnresolvedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(ProjectScopedAdmin, ConflictCheckedAdmin, admin.ModelAdmin):
+class ProjectAdmin(HistoryLinkedAdmin, ProjectScopedAdmin, ConflictCheckedAdmin, admin.ModelAdmin):
     # Two people editing one project: the later save is refused and shown both versions.
     conflict_subject = _("dit project")
     list_display = ["key", "title", "section", "group", "status", "lead_list"]

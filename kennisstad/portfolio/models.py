@@ -5,7 +5,9 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from kennisstad.history.models import HistoricalRecordBase
 from kennisstad.organisations.models import Organisation
 
 
@@ -133,6 +135,8 @@ class Project(models.Model):
         related_name="+",
         editable=False,
     )
+    # Every change, with who made it and through which import (kennisstad.history).
+    history = HistoricalRecords(bases=[HistoricalRecordBase])
 
     class Meta:
         verbose_name = _("project")
@@ -229,6 +233,7 @@ class Participation(models.Model):
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
     raw_text = models.CharField(_("zoals geschreven"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("volgorde"), default=0)
+    history = HistoricalRecords(bases=[HistoricalRecordBase])
 
     class Meta:
         verbose_name = _("deelname")

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kennisstad.history.recording import recording
 from kennisstad.lib.concurrency import version_bump, version_claim
 from kennisstad.lib.mail import absolute_url, send_templated_mail
 from kennisstad.lib.text import normalise_written_form
@@ -123,7 +124,8 @@ def progress_update_add(
         project.status = new_status
         # An admin form opened before this update would otherwise put the old status back.
         version_bump(project, by=by)
-        project.save(update_fields=["status", "updated_at"])
+        with recording(by=by):
+            project.save(update_fields=["status", "updated_at"])
         # The status is a facet of the public search.
         index_projects([project])
     return update
@@ -160,7 +162,8 @@ def progress_reminder_send(*, project: Project, by) -> Project:
     )
     # Only after the mail went out: a failed send must not look like a sent reminder.
     project.last_reminder_at = timezone.now()
-    project.save(update_fields=["last_reminder_at"])
+    with recording(by=by):
+        project.save(update_fields=["last_reminder_at"])
     logger.info("progress reminder for %s sent to the contact by %s", project.key, by)
     return project
 
@@ -182,6 +185,7 @@ def project_contact_email_set(*, project: Project, email: str, by, version: int 
     else:
         version_claim(project, version=version, by=by)
     project.contact_email = email
-    project.save(update_fields=["contact_email", "updated_at"])
+    with recording(by=by):
+        project.save(update_fields=["contact_email", "updated_at"])
     logger.info("contact e-mail of %s set by %s", project.key, by)
     return project

@@ -264,6 +264,11 @@ def test_it_erases_the_data_with_confirmation(client, kennismakelaar):
     # Keyed: hashing a list of known addresses does not reveal who it was.
     assert erasure.email_hash == services.email_hash(EMAIL) != hashlib.sha256(EMAIL.encode()).hexdigest()
     assert EMAIL not in f"{erasure.reference} {erasure.email_hash}"
+    # The question's history (kennisstad.history) keeps no copy of what the erasure removed.
+    recorded = " ".join(str(row) for row in question.history.values())
+    assert question.history.count() >= 3
+    for personal in (NAME, EMAIL, QUESTION, "06-12345678", "buurthuis"):
+        assert personal not in recorded
 
     after = client.get(url)
     assert after.status_code == 200
