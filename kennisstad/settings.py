@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kennisstad.accounts",
     "kennisstad.insights",
     "kennisstad.ops",
+    "kennisstad.news",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -186,6 +187,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Uploaded files (news images). Django serves them only when DEBUG; in production the reverse proxy
+# serves MEDIA_ROOT at MEDIA_URL.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("kennisstad.portfolio.urls")),
     path("organisaties/", include("kennisstad.organisations.urls")),
     path("zoeken/", include("kennisstad.search.urls")),
+    path("", include("kennisstad.news.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin: the broker's inbox lives under /backoffice/kennisloket/.
     path("", include("kennisstad.loket.urls")),

@@ -16,6 +16,8 @@ class SearchDocument(models.Model):
         PROJECT = "project", _("project")
         ORGANISATION = "organisation", _("organisatie")
         QUESTION = "question", _("beantwoorde vraag")
+        NEWS = "news", _("nieuws")
+        EVENT = "event", _("evenement")
 
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField(_("object-id"))

@@ -23,6 +23,8 @@ from django.utils import translation
 from kennisstad.lib import dutch
 from kennisstad.lib.text import normalise_written_form
 from kennisstad.loket.models import PublishedAnswer
+from kennisstad.news.markdown import plain_text
+from kennisstad.news.models import Event, NewsItem
 from kennisstad.organisations.models import Alias, Organisation
 from kennisstad.portfolio.models import Agenda, Participation, Project
 
@@ -55,6 +57,8 @@ class IndexCounts:
     terms: int
     seconds: float
     questions: int = 0
+    news: int = 0
+    events: int = 0
 
 
 def _natural_key(code: str) -> str:
@@ -371,6 +375,98 @@ def index_published_answers(answers: Iterable[PublishedAnswer]) -> int:
     return len(answers)
 
 
+def _linked_document(
+    *, kind: str, item, body: str, organisation_ids: list[int], organisations: _Organisations, section_id
+) -> SearchDocument:
+    """A news item's or an event's document: found by its title, text and linked organisations."""
+    names, participations = [], []
+    for organisation_id in organisation_ids:
+        if organisation_id not in organisations.by_id:
+            continue
+        names += organisations.names_with_parents(organisation_id)
+        entry = {
+            "organisation_id": organisation_id,
+            "root_id": organisations.root_id(organisation_id),
+            "role": None,
+        }
+        if entry not in participations:
+            participations.append(entry)
+    return _document(
+        kind=kind,
+        object_id=item.pk,
+        title=item.title,
+        title_text=item.title,
+        org_text="\n".join(dict.fromkeys(names)),
+        body=body,
+        url=_url(item),
+        participations=participations,
+        sort_key=item.title.casefold(),
+        section_id=section_id,
+    )
+
+
+def _links(model, ids: list[int]) -> tuple[dict[int, list[int]], dict[int, int]]:
+    """Per item of ``model`` (news or event): its organisations, and its first theme."""
+    organisations: dict[int, list[int]] = defaultdict(list)
+    sections: dict[int, int] = {}
+    field = f"{model._meta.model_name}_id"
+    for chunk in _chunks(ids):
+        rows = model.organisations.through.objects.filter(**{f"{field}__in": chunk}).order_by("pk")
+        for item_id, organisation_id in rows.values_list(field, "organisation_id"):
+            organisations[item_id].append(organisation_id)
+        rows = model.sections.through.objects.filter(**{f"{field}__in": chunk}).order_by("-pk")
+        for item_id, section_id in rows.values_list(field, "section_id"):
+            sections[item_id] = section_id
+    return organisations, sections
+
+
+def index_news(items: Iterable[NewsItem]) -> int:
+    """Write the search documents of these news items; only published ones are indexed (see
+    ``kennisstad.news.services.news_sync_index``, which removes the others)."""
+    ids = [item.pk for item in items]
+    items = list(NewsItem.objects.filter(pk__in=ids, status=NewsItem.Status.PUBLISHED))
+    if not items:
+        return 0
+    linked, sections = _links(NewsItem, [item.pk for item in items])
+    organisations = _Organisations()
+    documents = [
+        _linked_document(
+            kind=Kind.NEWS,
+            item=item,
+            body="\n\n".join(part for part in (item.lead, plain_text(item.body)) if part),
+            organisation_ids=linked[item.pk],
+            organisations=organisations,
+            section_id=sections.get(item.pk),
+        )
+        for item in items
+    ]
+    _store(Kind.NEWS, documents)
+    return len(items)
+
+
+def index_events(events: Iterable[Event]) -> int:
+    """Write the search documents of these events; only published ones are indexed."""
+    ids = [event.pk for event in events]
+    events = list(Event.objects.filter(pk__in=ids, is_published=True))
+    if not events:
+        return 0
+    linked, sections = _links(Event, [event.pk for event in events])
+    organisations = _Organisations()
+    documents = [
+        _linked_document(
+            kind=Kind.EVENT,
+            item=event,
+            body="\n\n".join(part for part in (event.place, plain_text(event.description)) if part),
+            organisation_ids=linked[event.pk],
+            organisations=organisations,
+            section_id=sections.get(event.pk),
+        )
+        for event in events
+    ]
+    _store(Kind.EVENT, documents)
+    return len(events)
+
+
 def _answers_involving(organisation_ids: set[int] | None = None, project_ids=None):
     """Published answers naming these organisations, or linked to projects they (or these projects) are in."""
     condition = Q()
@@ -413,19 +509,23 @@ def reindex_agenda(agenda: Agenda) -> None:
 
 @transaction.atomic
 def rebuild_index() -> IndexCounts:
-    """Throw the index away and index every project, organisation and published answer again."""
+    """Throw the index away and index every project, organisation, published answer, news item and event again."""
     started = time.perf_counter()
     SearchDocument.objects.all().delete()
     SearchTerm.objects.all().delete()
     projects = index_projects(Project.objects.all())
     organisations = index_organisations(Organisation.objects.all())
     questions = index_published_answers(PublishedAnswer.objects.filter(is_published=True))
+    news = index_news(NewsItem.objects.filter(status=NewsItem.Status.PUBLISHED))
+    events = index_events(Event.objects.filter(is_published=True))
     return IndexCounts(
         projects=projects,
         organisations=organisations,
         terms=SearchTerm.objects.count(),
         seconds=time.perf_counter() - started,
         questions=questions,
+        news=news,
+        events=events,
     )
 
 
