@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kennisstad.accounts",
     "kennisstad.insights",
     "kennisstad.ops",
+    "kennisstad.newsletter",
     "kennisstad.news",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -290,6 +291,15 @@ PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 # Every time staff are shown personal data it is logged (accounts.PersonalDataAccess); rows older
 # than this are removed by the daily `kennisstad anonymise_questions`.
 ACCESS_LOG_RETENTION_MONTHS = envint("ACCESS_LOG_RETENTION_MONTHS", 24)
+
+# The newsletter. A confirmation link is valid this many days; subscriptions not confirmed within
+# NEWSLETTER_PENDING_DAYS are removed by the daily `kennisstad prune_newsletter_subscriptions`.
+# `kennisstad send_newsletter` sends an issue in batches of NEWSLETTER_BATCH_SIZE.
+NEWSLETTER_CONFIRM_DAYS = envint("NEWSLETTER_CONFIRM_DAYS", 7)
+NEWSLETTER_PENDING_DAYS = envint("NEWSLETTER_PENDING_DAYS", 14)
+NEWSLETTER_BATCH_SIZE = envint("NEWSLETTER_BATCH_SIZE", 50)
+# Subscription requests one address may send per hour.
+NEWSLETTER_POSTS_PER_HOUR = envint("NEWSLETTER_POSTS_PER_HOUR", 5)
 
 # Requests one address may make to a view in a window: view name -> (methods, limit, seconds).
 # Over the limit the visitor gets a 429 page (templates/429.html).

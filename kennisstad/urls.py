@@ -18,6 +18,8 @@ urlpatterns = [
     # Before the admin: the broker's inbox lives under /backoffice/kennisloket/.
     path("", include("kennisstad.loket.urls")),
     path("", include("kennisstad.insights.urls")),
+    # The newsletter: /nieuwsbrief/ and its back office under /backoffice/nieuwsbrief/.
+    path("", include("kennisstad.newsletter.urls")),
     # Password reset and invitations for back-office users (also before the admin's catch-all).
     path("backoffice/wachtwoord/", include("kennisstad.accounts.urls")),
     # Two-factor login: set up, check, backup codes (before the admin's catch-all too).

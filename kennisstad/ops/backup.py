@@ -27,6 +27,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
 from kennisstad.loket.services import ReapplyCounts, erasures_reapply
+from kennisstad.newsletter.services import erasures_reapply as newsletter_erasures_reapply
 
 PREFIX = "kennisstad-backup-"
 SUFFIXES = {"sqlite": ".sqlite3.gz", "postgres": ".pgdump"}
@@ -342,6 +343,8 @@ def restore(path: Path, *, say: Callable[[str], None] = lambda message: None) ->
         f"aanmelding(en) uit {counts.entries} regel(s) in het journaal; {counts.records} registratie(s) "
         f"hersteld, {counts.journalled} aan het journaal toegevoegd."
     )
+    subscribers = newsletter_erasures_reapply()
+    say(f"Nieuwsbrief: {subscribers} abonnee(s) opnieuw afgemeld of gewist.")
 
     # The index lives in the database (FTS5 tables in the SQLite file, tsvector columns in
     # PostgreSQL) and comes back with it; a migration may have changed its analysis, though.

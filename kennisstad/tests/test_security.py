@@ -176,7 +176,9 @@ def test_without_https_the_cookies_are_not_marked_secure(tmp_path):
 # --- No inline script or style anywhere ---------------------------------------------------------
 
 # The progress report is HTML only on its way to WeasyPrint (server-side PDF): no browser, no CSP.
-PDF_ONLY_TEMPLATES = {"insights/voortgang.html"}
+# The newsletter's HTML part is read in mail programs and never served by the site (its preview page
+# renders the shared content include with the site's own classes), so it may carry a <style> block.
+PDF_ONLY_TEMPLATES = {"insights/voortgang.html", "newsletter/email/issue.html"}
 INLINE = re.compile(
     r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle\s*=|\son[a-z]+\s*=|javascript:", re.IGNORECASE
 )
@@ -225,7 +227,11 @@ def csrf_refused(request, reason=""):
 
 
 # Views that may accept a POST without a CSRF token, with the reason. Keep this empty if you can.
-CSRF_EXEMPT = {}
+CSRF_EXEMPT = {
+    # RFC 8058 one-click unsubscribe: mail programs post without cookies or token. The signed
+    # token in the path is the secret; a post can only unsubscribe its owner.
+    "nieuwsbrief/afmelden/<str:token>/": "List-Unsubscribe-Post",
+}
 
 
 def _url_patterns(resolver=None, prefix=""):

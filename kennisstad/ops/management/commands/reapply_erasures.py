@@ -1,12 +1,13 @@
 from django.core.management.base import BaseCommand
 
 from kennisstad.loket.services import erasures_reapply
+from kennisstad.newsletter.services import erasures_reapply as newsletter_erasures_reapply
 
 
 class Command(BaseCommand):
     help = (
         "Pas alle verwijderingen uit het verwijderingenjournaal (ERASURE_JOURNAL) opnieuw toe: "
-        "vragen en aanmeldingen van wie gewist is, worden weer gewist, ontbrekende registraties "
+        "vragen, aanmeldingen en nieuwsbriefabonnees van wie gewist is, worden weer gewist, ontbrekende registraties "
         "van verwijderingen worden hersteld. `kennisstad restore` doet dit vanzelf. Nogmaals "
         "draaien verandert niets."
     )
@@ -22,3 +23,5 @@ class Command(BaseCommand):
             f"vraag/vragen en {counts.interests} aanmelding(en); {counts.records} registratie(s) "
             f"hersteld; {counts.journalled} uit de database aan het journaal toegevoegd."
         )
+        subscribers = newsletter_erasures_reapply(dry_run=dry_run)
+        self.stdout.write(f"Nieuwsbrief: {subscribers} abonnee(s) opnieuw afgemeld of gewist.")
