@@ -42,6 +42,7 @@ from kennisstad.insights.figures import CHART_SLUGS
 from kennisstad.loket import services as loket_services
 from kennisstad.loket.models import Interest, Question
 from kennisstad.loket.tests import factories_assignments
+from kennisstad.newsletter.models import Subscriber
 from kennisstad.organisations.models import Organisation
 from kennisstad.portfolio.models import Agenda, Participation, Project, Section, UnresolvedMention
 from kennisstad.search.models import SearchDocument
@@ -291,6 +292,34 @@ def test_it_survives_hostile_interest_registrations(fuzz_client, exceptions, ove
             assert not has_control_characters(text), text
 
 
+VALID_SUBSCRIPTION = {"email": "lezer@example.org", "language": "nl", "consent": "on"}
+
+
+@FUZZ_FEW
+@given(overrides=hostile_fields([*VALID_SUBSCRIPTION, "extra"]))
+def test_it_survives_hostile_newsletter_subscriptions(fuzz_client, exceptions, overrides):
+    fresh_example(exceptions)
+    before = set(Subscriber.objects.values_list("pk", flat=True))
+    response = fuzz_client.post(reverse("newsletter:subscribe"), form_data(VALID_SUBSCRIPTION, overrides))
+    check(response, exceptions)
+    for subscriber in Subscriber.objects.exclude(pk__in=before):
+        assert response.status_code == 302
+        assert subscriber.status == Subscriber.Status.PENDING  # only the e-mailed link confirms
+        assert not has_markup(subscriber.email) and not has_control_characters(subscriber.email)
+        assert subscriber.privacy_statement_id is not None
+
+
+@FUZZ
+@given(token=hostile_text, method=st.sampled_from(["get", "post"]), one_click=st.booleans())
+def test_it_survives_hostile_newsletter_links(fuzz_client, exceptions, token, method, one_click):
+    fresh_example(exceptions)
+    quoted = quote(token[:2000], safe="") or "x"
+    for name in ("newsletter:confirm", "newsletter:unsubscribe", "newsletter:my_data"):
+        url = reverse(name, args=["x"]).replace("/x/", f"/{quoted}/")
+        data = {"List-Unsubscribe": "One-Click"} if one_click else {}
+        check(getattr(fuzz_client, method)(url, data), exceptions)
+
+
 # --- public pages with GET filters -------------------------------------------------------------------
 
 GET_PAGES = {
@@ -302,6 +331,9 @@ GET_PAGES = {
     "insights:network_svg": ("agenda", "thema", "afdelingen"),
     "insights:figures": ("agenda",),
     "organisations:list": ("q", "soort", "pagina"),
+    "news:list": ("thema", "pagina"),
+    "news:events": ("pagina",),
+    "news:feed_atom": ("thema",),
     "home": ("q",),
 }
 
@@ -342,6 +374,9 @@ PATHS = (
     "/project/{}/{}/",
     "/organisaties/{}/",
     "/cijfers/{}.csv",
+    "/nieuws/{}/",
+    "/evenementen/{}/",
+    "/evenementen/{}.ics",
     "/backoffice/kennisloket/vraag/{}/",
 )
 
