@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "simple_history",
     "kennisstad.history",
+    "kennisstad.api",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kennisstad.lib.middleware.RejectNulBytesMiddleware",
+    # ETag, Cache-Control and CORS headers for the open-data API (only under /api/).
+    "kennisstad.api.middleware.ApiHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kennisstad.lib.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -313,6 +316,11 @@ RATE_LIMITS = {
     # So that nobody can fill a colleague's mailbox with reset e-mails.
     "accounts:password_reset": (("POST",), PASSWORD_RESET_POSTS_PER_HOUR, 60 * 60),
 }
+
+# The open-data API (kennisstad.api): how long public caches may keep an answer, and how many
+# progress updates one partner token may post per hour.
+API_CACHE_SECONDS = envint("API_CACHE_SECONDS", 60)
+API_WRITES_PER_HOUR = envint("API_WRITES_PER_HOUR", 60)
 
 # Progress tracking: a project without a progress update for this many months is flagged in
 # the back office ("geen update sinds …") and its contact can be sent a reminder.

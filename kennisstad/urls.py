@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("kennisstad.portfolio.urls")),
     path("organisaties/", include("kennisstad.organisations.urls")),
     path("zoeken/", include("kennisstad.search.urls")),
+    # The open-data API (reads, exports, partners' progress updates) and its documentation.
+    path("api/", include("kennisstad.api.urls")),
     path("", include("kennisstad.news.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Before the admin: the broker's inbox lives under /backoffice/kennisloket/.
