@@ -54,6 +54,8 @@ def test_the_kennismakelaar_sets_up_an_app_and_later_logs_in_with_a_backup_code(
     expect(page.locator(".errorlist")).to_be_visible()
     check("two-factor-setup-with-error")
 
+    # django-otp refuses every code for a second after a wrong one (then 2, 4 … seconds).
+    page.wait_for_timeout(1500)
     page.get_by_label("Code uit de app").fill(
         code_from_typed_key(page.locator(".two-factor-secret").inner_text())
     )
