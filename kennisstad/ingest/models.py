@@ -6,8 +6,13 @@ from django.utils.translation import gettext_lazy as _
 class ImportRun(models.Model):
     """One completed import of an agenda document, with what it changed."""
 
+    # Kept when an undo removes the agenda the run created: the record of the run outlives it.
     agenda = models.ForeignKey(
-        "portfolio.Agenda", verbose_name=_("agenda"), on_delete=models.CASCADE, related_name="import_runs"
+        "portfolio.Agenda",
+        verbose_name=_("agenda"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
     )
     source_name = models.CharField(_("brondocument"), max_length=255)
     style = models.CharField(_("opmaak"), max_length=30)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -42,6 +43,10 @@ from .formats.website_page import WebsitePage
 from .models import ImportRun
 
 Progress = Callable[[int, int], None]
+
+# The key of an import run's summary that says what the run added to the agenda's structure (which
+# has no history) and the agenda's import fields before the run: what import_run_undo reverts.
+UNDO_STRUCTURE = "undo_structure"
 
 
 @dataclass
@@ -136,6 +141,9 @@ class _ProjectWriter:
             (g.section_id, g.title.casefold()): g for g in Group.objects.filter(section__agenda=agenda)
         }
         self.organisations = {o.name: o for o in Organisation.objects.all()}
+        # What the run adds to the agenda's structure, which has no history: the undo removes these.
+        self.created_sections: list[int] = []
+        self.created_groups: list[int] = []
 
     def section(self, raw: RawProject) -> Section:
         section = self.sections.get(raw.section_number)
@@ -153,6 +161,7 @@ class _ProjectWriter:
             section.full_clean()
             section.save()
             self.sections[raw.section_number] = section
+            self.created_sections.append(section.pk)
             self.report.sections_created.append(f"{section.number}. {section.title}")
         return section
 
@@ -165,6 +174,7 @@ class _ProjectWriter:
             group.full_clean()
             group.save()
             self.groups[(section.pk, raw.group.casefold())] = group
+            self.created_groups.append(group.pk)
         return group
 
     def write(self, raw: RawProject, position: int, source_name: str) -> None:
@@ -295,11 +305,11 @@ class _ProjectWriter:
                     keys.append(project.key)
         if existing == wanted:
             return None
-        project.unresolved_mentions.all().delete()
-        UnresolvedMention.objects.bulk_create(
-            UnresolvedMention(project=project, role=role, text=text[:300], position=position)
-            for position, (role, text) in enumerate(wanted)
-        )
+        # One by one, not in bulk: each write gets a historical record naming the import run.
+        for mention in project.unresolved_mentions.all():
+            mention.delete()
+        for position, (role, text) in enumerate(wanted):
+            UnresolvedMention.objects.create(project=project, role=role, text=text[:300], position=position)
         if is_new:
             return None
         return FieldChange(
@@ -345,7 +355,11 @@ def import_agenda(
     report.warnings.extend(parsed.warnings)
     try:
         with transaction.atomic():
-            agenda, _created = agenda_for_period(period)
+            agenda, agenda_created = agenda_for_period(period)
+            agenda_before = {
+                "source_document": agenda.source_document,
+                "imported_at": agenda.imported_at.isoformat() if agenda.imported_at else None,
+            }
             # The run exists from the start, so every historical record the import writes names it
             # (what import_run_undo undoes); its counts and summary follow at the end.
             run = ImportRun.objects.create(
@@ -378,7 +392,16 @@ def import_agenda(
             run.created_count = len(report.created)
             run.updated_count = len(report.updated)
             run.unchanged_count = len(report.unchanged)
-            run.summary = report.as_dict()
+            run.summary = {
+                **report.as_dict(),
+                UNDO_STRUCTURE: {
+                    "agenda_created": agenda_created,
+                    "sections": writer.created_sections,
+                    "groups": writer.created_groups,
+                    "agenda_before": agenda_before,
+                    "agenda_imported_at": agenda.imported_at.isoformat(),
+                },
+            }
             run.save(update_fields=["created_count", "updated_count", "unchanged_count", "summary"])
             if dry_run:
                 raise _DryRunRollback
@@ -462,7 +485,11 @@ UNDO_MODELS = (
     "organisations.alias",
     "portfolio.project",
     "portfolio.participation",
+    "portfolio.unresolvedmention",
+    "portfolio.projectlink",
 )
+# Owned by a project: a conflict names the project, which is what people recognise.
+PROJECT_PARTS = frozenset({"portfolio.participation", "portfolio.unresolvedmention", "portfolio.projectlink"})
 
 
 @dataclass
@@ -483,6 +510,8 @@ class UndoPlan:
     restore: list[UndoStep] = field(default_factory=list)
     bring_back: list[UndoStep] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    # Filled by the undo: the themes, groups and agenda the run created that it removed, being empty.
+    removed_structure: list[str] = field(default_factory=list)
 
     @property
     def already_undone(self) -> bool:
@@ -507,6 +536,12 @@ def _describe(label: str, record, project_names: dict[int, str]) -> str:
     if label == "portfolio.participation":
         project = project_names.get(record.project_id, str(record.project_id))
         return _("deelname in %(project)s") % {"project": project}
+    if label == "portfolio.unresolvedmention":
+        project = project_names.get(record.project_id, str(record.project_id))
+        return _("vermelding %(text)s in %(project)s") % {"text": record.text, "project": project}
+    if label == "portfolio.projectlink":
+        project = project_names.get(record.project_id, str(record.project_id))
+        return _("link %(url)s in %(project)s") % {"url": record.url, "project": project}
     if label == "organisations.alias":
         return _("alias %(text)s") % {"text": record.text}
     return record.name
@@ -527,7 +562,7 @@ def import_run_undo_plan(run: ImportRun) -> UndoPlan:
             records.setdefault(record.id, []).append(record)
         if label == "portfolio.project":
             project_names.update({pk: f"{rows[-1].key} {rows[-1].title}" for pk, rows in records.items()})
-        elif label == "portfolio.participation":
+        elif label in PROJECT_PARTS:
             missing = {rows[-1].project_id for rows in records.values()} - set(project_names)
             for project in Project.history.filter(id__in=missing).order_by("history_id"):
                 project_names[project.id] = f"{project.key} {project.title}"
@@ -535,8 +570,8 @@ def import_run_undo_plan(run: ImportRun) -> UndoPlan:
             latest = rows[-1]
             description = _describe(label, latest, project_names)
             if latest.import_run_id != run.pk:
-                # For a participation, name its project: that is what people recognise.
-                if label == "portfolio.participation":
+                # For a part of a project, name its project: that is what people recognise.
+                if label in PROJECT_PARTS:
                     description = project_names.get(latest.project_id, description)
                 if description not in plan.conflicts:
                     plan.conflicts.append(description)
@@ -576,8 +611,49 @@ def import_run_undo(run: ImportRun, *, by) -> UndoPlan:
                 obj.delete()
         for step in [*plan.restore, *plan.bring_back]:
             state_write(step.model, step.before, by=by)
-    reindex_agenda(run.agenda)
+    structure = run.summary.get(UNDO_STRUCTURE, {})
+    agenda = run.agenda
+    plan.removed_structure = _structure_remove_empty(structure)
+    _agenda_import_fields_revert(agenda, structure)
+    reindex_agenda(agenda)
     run.undone_at = timezone.now()
     run.undone_by = by if getattr(by, "pk", None) is not None else None
     run.save(update_fields=["undone_at", "undone_by"])
+    if (
+        structure.get("agenda_created")
+        and not agenda.projects.exists()
+        and not agenda.sections.exists()
+        and not agenda.import_runs.exclude(pk=run.pk).exists()
+    ):
+        # The agenda only existed through this run; the run itself stays, without its agenda, as
+        # the record of what was imported and undone.
+        plan.removed_structure.append(str(agenda))
+        agenda.delete()
     return plan
+
+
+def _structure_remove_empty(structure: dict) -> list[str]:
+    """Delete the groups and themes the run created that hold nothing after the undo."""
+    removed = []
+    groups = Group.objects.filter(pk__in=structure.get("groups", []), projects__isnull=True)
+    for group in groups.select_related("section"):
+        removed.append(str(group))
+        group.delete()
+    sections = Section.objects.filter(
+        pk__in=structure.get("sections", []), projects__isnull=True, groups__isnull=True
+    )
+    for section in sections:
+        removed.append(str(section))
+        section.delete()
+    return removed
+
+
+def _agenda_import_fields_revert(agenda: Agenda, structure: dict) -> None:
+    """Give the agenda back its source document and import time, unless a later import set them."""
+    before = structure.get("agenda_before")
+    imported_at = structure.get("agenda_imported_at")
+    if before is None or imported_at is None or agenda.imported_at != datetime.fromisoformat(imported_at):
+        return
+    agenda.source_document = before["source_document"]
+    agenda.imported_at = datetime.fromisoformat(before["imported_at"]) if before["imported_at"] else None
+    agenda.save(update_fields=["source_document", "imported_at"])

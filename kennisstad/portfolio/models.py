@@ -206,6 +206,8 @@ class ProjectLink(models.Model):
     )
     url = models.URLField(_("adres"), max_length=500)
     label = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    # Imports add links: their history lets an import run be undone as a whole (kennisstad.history).
+    history = HistoricalRecords(bases=[HistoricalRecordBase])
 
     class Meta:
         verbose_name = _("externe link")
@@ -263,6 +265,8 @@ class UnresolvedMention(models.Model):
     role = models.CharField(_("rol"), max_length=10, choices=Role.choices)
     text = models.CharField(_("tekst"), max_length=300)
     position = models.PositiveIntegerField(_("volgorde"), default=0)
+    # Imports rewrite a project's mentions: their history lets an import run be undone as a whole.
+    history = HistoricalRecords(bases=[HistoricalRecordBase])
 
     class Meta:
         verbose_name = _("onopgeloste vermelding")

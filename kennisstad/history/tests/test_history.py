@@ -278,6 +278,17 @@ def test_an_editor_sees_the_history_of_its_own_projects_only(project, organisati
     assert login(outsider_editor).get(history_url(project)).status_code == 403
 
 
+def test_the_back_office_index_links_to_the_deleted_objects_for_those_who_edit(alice):
+    reader = UserFactory(username="stuurgroep")
+    assign_role(reader, BackOfficeRole.STUURGROEP)
+    url = reverse("history:deleted")
+
+    assert f'href="{url}"' in login(alice).get(reverse("admin:index")).content.decode()
+    index = login(reader).get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert f'href="{url}"' not in index.content.decode()
+
+
 def test_anonymous_visitors_are_sent_to_the_login(project, client):
     response = client.get(history_url(project))
     assert response.status_code == 302

@@ -15,22 +15,42 @@ from kennisstad.accounts.models import Role as BackOfficeRole
 from kennisstad.accounts.roles import assign_role
 from kennisstad.history.models import HistoryAction
 from kennisstad.history.recording import recording
+from kennisstad.ingest.management.commands.load_demo import DEMO_DIR
 from kennisstad.ingest.models import ImportRun
 from kennisstad.ingest.readers import read_agenda
 from kennisstad.ingest.services import import_agenda, import_run_undo
 from kennisstad.organisations.models import Alias, Organisation
-from kennisstad.portfolio.models import Participation, Project
+from kennisstad.portfolio.models import (
+    Agenda,
+    Group,
+    Participation,
+    Project,
+    ProjectLink,
+    Section,
+    UnresolvedMention,
+)
 from kennisstad.search.models import SearchDocument
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("undo_demo")]
 
-# Changes 1a (title, description, participants), adds 1y; 1a's other participations go.
+# Changes 1a (title, description, participants, mentions, a link), adds 1y; 1a's other
+# participations and mentions go.
 DOCUMENT = (
     "Agenda 2023-2027\n\n"
     "nr.\tProject\tBeschrijving doel\tT: Trekker P: overige (beoogde) Partners\n\n"
     "1. Gezondheid & Welzijn\n\n"
-    "1a\tLeiden Healthy Society Center (nieuw)\t<p>Een andere beschrijving.</p>\tT: GL P: HsL\n"
-    "1y\tBuurtlab om terug te draaien\t<p>Onderzoek in de wijk.</p>\tT: HsL P: GL\n"
+    "1a\tLeiden Healthy Society Center (nieuw)\t<p>Een andere beschrijving, zie "
+    "https://example.org/lhsc voor meer.</p>\tT: GL P: HsL, bewonersraad\n"
+    "1y\tBuurtlab om terug te draaien\t<p>Onderzoek in de wijk: https://example.org/buurtlab</p>"
+    "\tT: HsL P: GL, inwoners\n"
+)
+# A theme and a group the demo agenda does not have.
+NEW_THEME = (
+    "Agenda 2023-2027\n\n"
+    "nr.\tProject\tBeschrijving doel\tT: Trekker P: overige (beoogde) Partners\n\n"
+    "9. Een thema om terug te draaien\n\n"
+    "Proeftuinen\n\n"
+    "9a\tProeftuin in de wijk\t<p>Proberen.</p>\tT: HsL P: GL\n"
 )
 
 
@@ -50,8 +70,8 @@ def document(tmp_path) -> Path:
     return path
 
 
-def run_import(path: Path, by=None) -> ImportRun:
-    report = import_agenda(parsed=read_agenda(path), source_name=path.name, by=by)
+def run_import(path: Path, by=None, period=None) -> ImportRun:
+    report = import_agenda(parsed=read_agenda(path), source_name=path.name, by=by, period=period)
     return ImportRun.objects.get(pk=report.import_run_id)
 
 
@@ -61,7 +81,17 @@ SKIPPED = {"updated_at", "version", "updated_by"}
 
 def snapshot() -> dict[str, list[tuple]]:
     state = {}
-    for model in (Project, Participation, Organisation, Alias):
+    for model in (
+        Agenda,
+        Section,
+        Group,
+        Project,
+        Participation,
+        UnresolvedMention,
+        ProjectLink,
+        Organisation,
+        Alias,
+    ):
         names = [f.attname for f in model._meta.concrete_fields if f.name not in SKIPPED]
         state[model.__name__] = list(model.objects.order_by("pk").values_list(*names))
     return state
@@ -85,6 +115,18 @@ def test_undo_gives_back_exactly_the_state_before_the_import(document, kennismak
     assert Participation.history.filter(import_run=run, history_type="+").exists()
     assert Participation.history.filter(import_run=run, history_type="-").exists()
     assert not Project.history.filter(import_run=run).exclude(history_user=kennismakelaar).exists()
+    # Mentions and links are part of the undo too.
+    assert UnresolvedMention.history.filter(import_run=run, history_type="-", project_id=project.pk).exists()
+    assert set(
+        UnresolvedMention.objects.filter(project__key__in=["1a", "1y"]).values_list("text", flat=True)
+    ) == {
+        "bewonersraad",
+        "inwoners",
+    }
+    assert set(ProjectLink.history.filter(import_run=run).values_list("url", "history_type")) == {
+        ("https://example.org/lhsc", "+"),
+        ("https://example.org/buurtlab", "+"),
+    }
 
     plan = import_run_undo(run, by=kennismakelaar)
 
@@ -178,3 +220,86 @@ def test_only_the_kennismakelaar_may_undo_a_run(document):
 
     assert client.post(reverse("admin:ingest_importrun_undo", args=[run.pk])).status_code == 403
     assert ImportRun.objects.get(pk=run.pk).undone_at is None
+
+
+# --- what has no history of its own: themes, groups, the agenda -----------------------------------
+
+
+def test_undo_removes_the_theme_and_group_the_run_created(tmp_path, kennismakelaar):
+    before, index_before = snapshot(), search_state()
+    path = tmp_path / "nieuw-thema.txt"
+    path.write_text(NEW_THEME, encoding="utf-8")
+    run = run_import(path)
+    assert Section.objects.filter(number="9").exists()
+    assert Group.objects.filter(title="Proeftuinen").exists()
+
+    plan = import_run_undo(run, by=kennismakelaar)
+
+    assert snapshot() == before
+    assert search_state() == index_before
+    assert plan.removed_structure == [
+        "Een thema om terug te draaien – Proeftuinen",
+        "9. Een thema om terug te draaien",
+    ]
+
+
+def test_undo_keeps_a_created_theme_that_holds_later_work(tmp_path, kennismakelaar):
+    path = tmp_path / "nieuw-thema.txt"
+    path.write_text(NEW_THEME, encoding="utf-8")
+    run = run_import(path)
+    section = Section.objects.get(number="9")
+    # Made by hand after the import, so the undo does not touch it: its theme must stay.
+    later = Project.objects.get(section=section)
+    with recording(by=kennismakelaar):
+        Project.objects.create(
+            agenda=later.agenda,
+            section=section,
+            code="9b",
+            key="9b",
+            slug="9b-met-de-hand",
+            title="Met de hand",
+        )
+
+    plan = import_run_undo(run, by=kennismakelaar)
+
+    assert not Project.objects.filter(section=section, code="9a").exists()
+    assert Section.objects.filter(pk=section.pk).exists()
+    assert not Group.objects.filter(title="Proeftuinen").exists()
+    assert plan.removed_structure == ["Een thema om terug te draaien – Proeftuinen"]
+
+
+def test_undo_of_an_import_into_a_new_period_removes_its_agenda(kennismakelaar):
+    before, index_before = snapshot(), search_state()
+    run = run_import(DEMO_DIR / "agenda-2023-2027.table.txt", by=kennismakelaar, period="2031-2035")
+    agenda = Agenda.objects.get(period="2031-2035")
+    created = agenda.projects.count()
+    assert created > 50
+    assert UnresolvedMention.history.filter(import_run=run, history_type="+").exists()
+
+    plan = import_run_undo(run, by=kennismakelaar)
+
+    assert snapshot() == before
+    assert search_state() == index_before
+    assert plan.removed_structure[-1] == "Agenda 2031-2035"
+    # The run outlives the agenda it created: the record of what was imported and undone stays.
+    kept = ImportRun.objects.get(pk=run.pk)
+    assert kept.agenda is None and kept.undone_by == kennismakelaar
+    undone = Project.history.filter(
+        history_type="-", history_action=HistoryAction.UNDO, history_user=kennismakelaar
+    )
+    assert undone.count() == created
+
+
+def test_undo_of_a_reimport_onto_the_demo_gives_back_the_demo(kennismakelaar):
+    before, index_before = snapshot(), search_state()
+    agenda_before = Agenda.objects.values("source_document", "imported_at").get(period="2023-2027")
+    # The table text alone, without the PDF text merged in: descriptions, participants and mentions change.
+    run = run_import(DEMO_DIR / "agenda-2023-2027.table.txt", by=kennismakelaar)
+    assert run.updated_count > 0
+    assert UnresolvedMention.history.filter(import_run=run).exists()
+    assert Agenda.objects.get(period="2023-2027").imported_at != agenda_before["imported_at"]
+
+    import_run_undo(run, by=kennismakelaar)
+
+    assert snapshot() == before
+    assert search_state() == index_before
