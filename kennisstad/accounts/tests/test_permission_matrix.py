@@ -160,6 +160,36 @@ VIEW_ROWS = [
     ),
 ]
 
+
+def history(project: Project) -> str:
+    return reverse("history:object", kwargs={"label": "portfolio.project", "pk": project.pk})
+
+
+def restore(project: Project) -> str:
+    first = project.history.earliest()
+    return reverse(
+        "history:restore",
+        kwargs={"label": "portfolio.project", "pk": project.pk, "history_id": first.history_id},
+    )
+
+
+HISTORY_ROWS = [
+    *both(
+        "geschiedenis van een project bekijken",
+        "get",
+        lambda w, mine: history(project_of(w, mine)),
+        own={KM, RED, SG},
+        other={KM, SG},
+    ),
+    *both(
+        "versie van een project terugzetten",
+        "post",
+        lambda w, mine: restore(project_of(w, mine)),
+        own={KM, RED},
+        other={KM},
+    ),
+]
+
 ADMIN_ROWS = [
     *both(
         "project openen in de backoffice",
@@ -226,7 +256,7 @@ def _id(row: Row) -> str:
     return f"{row.method} {row.action}"
 
 
-@pytest.mark.parametrize("row", VIEW_ROWS + ADMIN_ROWS, ids=_id)
+@pytest.mark.parametrize("row", VIEW_ROWS + HISTORY_ROWS + ADMIN_ROWS, ids=_id)
 @pytest.mark.parametrize("role", ROLES)
 def test_the_matrix(client, world, row, role):
     client.force_login(world.users[role])
@@ -240,7 +270,7 @@ def test_the_matrix(client, world, row, role):
         assert response.status_code == 403, f"{role} should get 403: {row.action} ({response.status_code})"
 
 
-@pytest.mark.parametrize("row", VIEW_ROWS + ADMIN_ROWS, ids=_id)
+@pytest.mark.parametrize("row", VIEW_ROWS + HISTORY_ROWS + ADMIN_ROWS, ids=_id)
 def test_anonymous_visitors_are_sent_to_the_login(client, world, row):
     url = row.url(world)
     response = (
