@@ -23,6 +23,7 @@ from kennisstad.organisations.models import Alias, Organisation
 from kennisstad.organisations.services import alias_add, organisation_create
 from kennisstad.portfolio.models import Participation, Project, Role
 from kennisstad.search.models import SearchDocument
+from kennisstad.tests.admin_forms import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -75,19 +76,7 @@ def history_url(obj) -> str:
 
 
 def admin_form(response) -> dict:
-    """What the browser sends back for an admin change form as rendered."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-    data[VERSION_FIELD] = response.context["edit_version"]
-    return data
+    return {**admin_form_data(response), VERSION_FIELD: response.context["edit_version"]}
 
 
 def edit_in_admin(client, project, **changes):
